@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Makes everything orderflow needs on this machine, idempotently: a second run with
+# everything cached only compares stamps and takes seconds.
+#   .venv        the harness env (producer, fixtures, steps, pyiceberg, LocalStack) — no apache-flink
+#   .venv-flink  the Flink env (apache-flink 1.20.5 + the pipeline and the contract it imports)
+#   .cache/jvm/  every JVM jar of compose/jvm/pom.xml, one folder per profile
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+STAMPS=.cache/stamps
+mkdir -p "$STAMPS"
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+digest() { cat "$@" | sha256sum | cut -c1-16; }
+fresh() { [ -f "$STAMPS/$1" ] && [ "$(cat "$STAMPS/$1")" = "$2" ]; }
+
+make_venv() {  # name, pip args...
+  local venv=$1; shift
+  local key; key=$(digest pyproject.toml)
+  if fresh "$venv" "$key" && [ -x "$venv/bin/python" ]; then say "$venv is up to date"; return; fi
+  say "creating $venv ($*)"
+  [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --upgrade pip
+  "$venv/bin/python" -m pip install -q "$@"
+  echo "$key" > "$STAMPS/$venv"
+}
+
+jars() {
+  local key; key=$(digest compose/jvm/pom.xml)
+  for profile in kafka flink catalog; do
+    if fresh "jvm-$profile" "$key" && [ -d ".cache/jvm/$profile" ]; then say "jars for $profile are up to date"; continue; fi
+    say "fetching jars for $profile from Maven Central"
+    rm -rf ".cache/jvm/$profile"
+    mvn -q -B -f compose/jvm/pom.xml -P "$profile" dependency:copy-dependencies \
+      -DoutputDirectory="$ROOT/.cache/jvm/$profile"
+    echo "$key" > "$STAMPS/jvm-$profile"
+  done
+}
+
+flink_home() {  # a Flink distribution = the wheel's, plus the connector jars in lib/ (hard links)
+  local pyflink=.venv-flink/lib/python3.11/site-packages/pyflink
+  local key; key=$(digest compose/jvm/pom.xml pyproject.toml)
+  if fresh flink-home "$key" && [ -x .cache/flink-home/bin/flink ]; then say "Flink home is up to date"; return; fi
+  say "assembling .cache/flink-home (Flink 1.20.5 from the wheel + connectors)"
+  rm -rf .cache/flink-home && mkdir -p .cache/flink-home
+  for d in bin lib opt plugins conf; do cp -al "$pyflink/$d" .cache/flink-home/; done
+  cp -l .cache/jvm/flink/*.jar .cache/flink-home/lib/
+  echo "$key" > "$STAMPS/flink-home"
+}
+
+start=$(date +%s)
+jars
+make_venv .venv -e ".[harness,dev]"
+make_venv .venv-flink -e ".[flink]"
+flink_home
+say "done in $(( $(date +%s) - start )) s"
