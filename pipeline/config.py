@@ -1,0 +1,191 @@
+"""The job's configuration: environment variables locally, runtime property groups on AWS.
+
+One set of keys (see docs/configuration.md). Locally they come from the environment of
+`flink run`; on AWS Managed Flink from /etc/flink/application_properties.json, a list of
+{"PropertyGroupId": ..., "PropertyMap": {...}} whose maps are merged (later groups win).
+No local paths live here: everything that differs between machines is a key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+AWS_PROPERTIES_FILE = Path("/etc/flink/application_properties.json")
+DEPLOYMENT_ENVS = ("local", "aws")
+STARTING_OFFSETS = {"earliest": "earliest-offset", "latest": "latest-offset", "group": "group-offsets"}
+
+
+class ConfigError(ValueError):
+    """A key is missing or has a value the job cannot use; names the key and the value."""
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, properties_file: Path = AWS_PROPERTIES_FILE
+) -> dict[str, str]:
+    """Environment first, then AWS property groups on top when that file exists."""
+    settings = dict(os.environ if env is None else env)
+    if properties_file.exists():
+        for group in json.loads(properties_file.read_text()):
+            settings.update({str(k): str(v) for k, v in group.get("PropertyMap", {}).items()})
+    return settings
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    """Iceberg REST catalog: a local REST server on LocalStack S3, or AWS S3 Tables."""
+
+    name: str
+    uri: str
+    warehouse: str
+    region: str
+    s3_endpoint: str | None = None
+    sigv4: bool = False
+
+    def properties(self) -> dict[str, str]:
+        props = {
+            "type": "iceberg",
+            "catalog-type": "rest",
+            "uri": self.uri,
+            "warehouse": self.warehouse,
+            "io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+            "client.region": self.region,
+        }
+        if self.s3_endpoint:
+            props |= {"s3.endpoint": self.s3_endpoint, "s3.path-style-access": "true"}
+        if self.sigv4:
+            props |= {
+                "rest.sigv4-enabled": "true",
+                "rest.signing-name": "s3tables",
+                "rest.signing-region": self.region,
+            }
+        return props
+
+
+@dataclass(frozen=True)
+class JobConfig:
+    deployment_env: str
+    kafka_bootstrap: str
+    orders_topic: str
+    dlq_topic: str
+    group_id: str
+    starting_offsets: str
+    catalog: CatalogConfig
+    database: str
+    table: str
+    checkpoint_interval_ms: int
+    watermark_max_out_of_orderness_ms: int
+    dedupe_ttl_ms: int
+    restart_attempts: int
+    restart_delay_ms: int
+    parallelism: int | None
+    kafka_properties: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def table_path(self) -> str:
+        return f"`{self.catalog.name}`.`{self.database}`.`{self.table}`"
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, str]) -> JobConfig:
+        read = _Reader(settings)
+        deployment_env = read.choice("DEPLOYMENT_ENV", DEPLOYMENT_ENVS, default="local")
+        region = read.text("ICEBERG_CATALOG_REGION", default=settings.get("AWS_REGION", "us-east-1"))
+        if deployment_env == "aws":
+            catalog = CatalogConfig(
+                name="iceberg",
+                uri=read.text(
+                    "ICEBERG_CATALOG_URI", default=f"https://s3tables.{region}.amazonaws.com/iceberg"
+                ),
+                warehouse=read.text("ICEBERG_CATALOG_WAREHOUSE"),  # the table bucket ARN
+                region=region,
+                sigv4=True,
+            )
+            kafka_properties = _msk_iam_properties() if read.flag("KAFKA_IAM_AUTH", default=True) else {}
+        else:
+            catalog = CatalogConfig(
+                name="iceberg",
+                uri=read.text("ICEBERG_CATALOG_URI"),
+                warehouse=read.text("ICEBERG_CATALOG_WAREHOUSE", default="s3://warehouse/"),
+                region=region,
+                s3_endpoint=read.text(
+                    "ICEBERG_CATALOG_S3_ENDPOINT", default=settings.get("AWS_ENDPOINT_URL", "")
+                )
+                or None,
+            )
+            kafka_properties = {}
+        return cls(
+            deployment_env=deployment_env,
+            kafka_bootstrap=read.text("KAFKA_BOOTSTRAP_SERVERS"),
+            orders_topic=read.text("ORDERS_TOPIC", default="orders.created.v1"),
+            dlq_topic=read.text("DLQ_TOPIC", default="orders.created.v1.dlq"),
+            group_id=read.text("KAFKA_GROUP_ID", default="order_ingest_job"),
+            starting_offsets=STARTING_OFFSETS[
+                read.choice("KAFKA_STARTING_OFFSETS", tuple(STARTING_OFFSETS), default="earliest")
+            ],
+            catalog=catalog,
+            database=read.text("ICEBERG_DATABASE", default="analytics"),
+            table=read.text("ICEBERG_TABLE", default="orders"),
+            checkpoint_interval_ms=read.integer("CHECKPOINT_INTERVAL_MS", default=10_000, minimum=100),
+            watermark_max_out_of_orderness_ms=read.integer(
+                "WATERMARK_MAX_OUT_OF_ORDERNESS_MS", default=5_000, minimum=0
+            ),
+            dedupe_ttl_ms=read.integer("DEDUPE_TTL_MS", default=24 * 3600 * 1000, minimum=1000),
+            restart_attempts=read.integer("RESTART_ATTEMPTS", default=10, minimum=0),
+            restart_delay_ms=read.integer("RESTART_DELAY_MS", default=2_000, minimum=0),
+            parallelism=read.integer("PARALLELISM", default=0, minimum=0) or None,
+            kafka_properties=kafka_properties,
+        )
+
+    @classmethod
+    def load(cls) -> JobConfig:
+        return cls.from_settings(load_settings())
+
+
+def _msk_iam_properties() -> dict[str, str]:
+    """Amazon MSK IAM auth (the aws-msk-iam-auth jar ships in the uber jar of `make package`)."""
+    return {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "AWS_MSK_IAM",
+        "sasl.jaas.config": "software.amazon.msk.auth.iam.IAMLoginModule required;",
+        "sasl.client.callback.handler.class": "software.amazon.msk.auth.iam.IAMClientCallbackHandler",
+    }
+
+
+class _Reader:
+    def __init__(self, settings: Mapping[str, str]) -> None:
+        self.settings = settings
+
+    def text(self, key: str, default: str | None = None) -> str:
+        value = self.settings.get(key, default)
+        if value is None or (value == "" and default is None):
+            raise ConfigError(f"{key} is not set (environment or AWS property group)")
+        return value
+
+    def integer(self, key: str, default: int, minimum: int) -> int:
+        raw = self.settings.get(key)
+        if raw in (None, ""):
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{key}={raw!r}: must be an integer") from None
+        if value < minimum:
+            raise ConfigError(f"{key}={raw!r}: must be >= {minimum}")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        raw = self.settings.get(key)
+        if raw in (None, ""):
+            return default
+        if raw.lower() not in {"true", "false", "1", "0"}:
+            raise ConfigError(f"{key}={raw!r}: must be true or false")
+        return raw.lower() in {"true", "1"}
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        value = self.settings.get(key) or default
+        if value not in allowed:
+            raise ConfigError(f"{key}={value!r}: must be one of {', '.join(allowed)}")
+        return value

@@ -1,0 +1,68 @@
+"""analytics.orders: its one definition (sql/orders_table.json) and its idempotent creation.
+
+Flink SQL cannot declare Iceberg's hidden partition transforms (`PARTITIONED BY` takes plain
+columns only), so the table is created through Iceberg's own Java catalog API, reached over the
+PyFlink gateway, from the JSON forms of the schema and the partition spec.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pipeline.config import JobConfig
+
+
+@cache
+def table_definition() -> dict[str, Any]:
+    return dict(json.loads(resources.files("pipeline").joinpath("sql/orders_table.json").read_text()))
+
+
+def flink_columns() -> list[tuple[str, str]]:
+    """(name, Flink SQL type) for every column, in table order."""
+    types = {"string": "STRING", "timestamptz": "TIMESTAMP_LTZ(6)", "decimal(12, 2)": "DECIMAL(12, 2)"}
+    return [(f["name"], types[f["type"]]) for f in table_definition()["schema"]["fields"]]
+
+
+def ensure_table(config: JobConfig) -> bool:
+    """Create the namespace and the table if missing; True when this call created the table."""
+    from pyflink.java_gateway import get_gateway  # the Flink env only: keeps this module importable anywhere
+
+    jvm = get_gateway().jvm
+    iceberg = jvm.org.apache.iceberg
+    properties = jvm.java.util.HashMap()
+    for key, value in config.catalog.properties().items():
+        if key != "type":
+            properties.put("type" if key == "catalog-type" else key, value)
+    catalog = iceberg.CatalogUtil.buildIcebergCatalog(
+        config.catalog.name, properties, jvm.org.apache.hadoop.conf.Configuration()
+    )
+    try:
+        namespace = iceberg.catalog.Namespace.of(config.database)
+        if not catalog.namespaceExists(namespace):
+            _ignore_already_exists(lambda: catalog.createNamespace(namespace))
+        identifier = iceberg.catalog.TableIdentifier.of(config.database, config.table)
+        if catalog.tableExists(identifier):
+            return False
+        definition = table_definition()
+        schema = iceberg.SchemaParser.fromJson(json.dumps(definition["schema"]))
+        spec = iceberg.PartitionSpecParser.fromJson(schema, json.dumps(definition["partition-spec"]))
+        table_properties = jvm.java.util.HashMap()
+        for key, value in definition["properties"].items():
+            table_properties.put(key, value)
+        return _ignore_already_exists(lambda: catalog.createTable(identifier, schema, spec, table_properties))
+    finally:
+        catalog.close()
+
+
+def _ignore_already_exists(create: Any) -> bool:
+    """Another submission may win the race; that is the idempotent outcome, not an error."""
+    try:
+        create()
+    except Exception as exc:
+        if "AlreadyExists" in str(exc):
+            return False
+        raise
+    return True
