@@ -87,15 +87,39 @@ base_image() {
     rm -rf "$ROOTFS_CACHE.tmp"
     mkdir -p "$(dirname "$ROOTFS_CACHE")"
     debootstrap --variant=minbase bookworm "$ROOTFS_CACHE.tmp" "$DEBIAN_MIRROR" >/dev/null
-    # Like the official slim image: no apt lists, no caches in the layer.
-    rm -rf "$ROOTFS_CACHE.tmp"/var/lib/apt/lists/* "$ROOTFS_CACHE.tmp"/var/cache/apt/*.bin
     mv "$ROOTFS_CACHE.tmp" "$ROOTFS_CACHE"
   fi
+  slim "$ROOTFS_CACHE"
   say "importing $ROOTFS_CACHE as $BASE_IMAGE"
   tar -C "$ROOTFS_CACHE" -c . | docker import \
     -c 'CMD ["bash"]' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     - "$BASE_IMAGE" >/dev/null
   say "base image ready in $(since "$t") s"
+}
+
+slim() {  # rootfs: make it behave like the official debian:bookworm-slim (idempotent)
+  local root=$1
+  # What the official image ships: apt drops downloaded .debs after each install (otherwise
+  # every `apt-get install` layer keeps them), and dpkg skips docs, man pages and locales.
+  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'CONF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+CONF
+  echo 'Acquire::GzipIndexes "true";' >"$root/etc/apt/apt.conf.d/docker-gzip-indexes"
+  cat >"$root/etc/dpkg/dpkg.cfg.d/docker" <<'CONF'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+CONF
+  find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
+  rm -rf "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/var/lib/apt/lists/* \
+    "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
+  find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} + 2>/dev/null || true
 }
 
 up() {

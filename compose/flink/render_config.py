@@ -1,0 +1,73 @@
+"""Write $FLINK_CONF_DIR/config.yaml: our defaults, then env, then FLINK_PROPERTIES lines.
+
+Flat `key: value` lines only, each key once (Flink's YAML parser rejects duplicate keys), so
+overrides are merged here instead of appended.
+"""
+
+import os
+import re
+import socket
+from pathlib import Path
+
+FLINK_HOME = Path(os.environ["FLINK_HOME"])
+PYTHON = "/opt/flink-env/bin/python"
+
+
+def wheel_java_opts() -> str:
+    # Java 17 needs the wheel's --add-opens/--add-exports line; keep it whatever the version.
+    text = (FLINK_HOME / "conf" / "config.yaml").read_text()
+    match = re.search(r"^\s+all:\s*(--add-.*)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else ""
+
+
+def main() -> None:
+    jobmanager = os.environ.get("JOB_MANAGER_RPC_ADDRESS", "jobmanager")
+    own_host = os.environ.get("TASK_MANAGER_HOST") or socket.gethostname()
+    settings: dict[str, str] = {
+        "env.java.opts.all": wheel_java_opts(),
+        "env.log.dir": "/opt/flink/log",
+        "env.pid.dir": "/opt/flink/tmp",
+        "io.tmp.dirs": "/opt/flink/tmp",
+        "jobmanager.rpc.address": jobmanager,
+        "jobmanager.rpc.port": "6123",
+        "jobmanager.bind-host": "0.0.0.0",
+        "jobmanager.memory.process.size": "1024m",
+        "jobmanager.execution.failover-strategy": "region",
+        "taskmanager.bind-host": "0.0.0.0",
+        "taskmanager.host": own_host,
+        "taskmanager.rpc.port": "6122",
+        "taskmanager.data.port": "6121",
+        "taskmanager.numberOfTaskSlots": os.environ.get("TASK_MANAGER_NUMBER_OF_TASK_SLOTS", "2"),
+        "taskmanager.memory.process.size": "2560m",
+        "parallelism.default": "1",
+        "rest.address": jobmanager,
+        "rest.bind-address": "0.0.0.0",
+        "rest.port": "8081",
+        "blob.server.port": "6124",
+        "state.backend.type": "hashmap",
+        "execution.checkpointing.dir": "file:///flink-data/checkpoints",
+        "execution.checkpointing.savepoint-dir": "file:///flink-data/savepoints",
+        "python.executable": PYTHON,
+        "python.client.executable": PYTHON,
+        "web.cancel.enable": "true",
+        "heartbeat.timeout": "20000",
+    }
+    for line in os.environ.get("FLINK_PROPERTIES", "").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip() and not key.lstrip().startswith("#"):
+            settings[key.strip()] = value.strip()
+    conf = Path(os.environ["FLINK_CONF_DIR"]) / "config.yaml"
+    conf.write_text("".join(f"{key}: {quote(value)}\n" for key, value in settings.items()))
+
+
+def quote(value: str) -> str:
+    # Plain numbers stay numbers; everything else is a double-quoted YAML string.
+    if re.fullmatch(r"-?\d+", value):
+        return value
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+if __name__ == "__main__":
+    main()
