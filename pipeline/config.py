@@ -44,6 +44,10 @@ class CatalogConfig:
     region: str
     s3_endpoint: str | None = None
     sigv4: bool = False
+    # Static keys for an S3 emulator only: the TaskManagers do not see the submitter's
+    # environment, so they travel as catalog properties. On AWS the IAM role is used instead.
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
 
     def properties(self) -> dict[str, str]:
         props = {
@@ -56,6 +60,8 @@ class CatalogConfig:
         }
         if self.s3_endpoint:
             props |= {"s3.endpoint": self.s3_endpoint, "s3.path-style-access": "true"}
+        if self.access_key_id and self.secret_access_key:
+            props |= {"s3.access-key-id": self.access_key_id, "s3.secret-access-key": self.secret_access_key}
         if self.sigv4:
             props |= {
                 "rest.sigv4-enabled": "true",
@@ -114,6 +120,8 @@ class JobConfig:
                     "ICEBERG_CATALOG_S3_ENDPOINT", default=settings.get("AWS_ENDPOINT_URL", "")
                 )
                 or None,
+                access_key_id=settings.get("AWS_ACCESS_KEY_ID"),
+                secret_access_key=settings.get("AWS_SECRET_ACCESS_KEY"),
             )
             kafka_properties = {}
         return cls(

@@ -30,7 +30,8 @@ def ensure_table(config: JobConfig) -> bool:
     """Create the namespace and the table if missing; True when this call created the table."""
     from pyflink.java_gateway import get_gateway  # the Flink env only: keeps this module importable anywhere
 
-    jvm = get_gateway().jvm
+    gateway = get_gateway()
+    jvm = gateway.jvm
     iceberg = jvm.org.apache.iceberg
     properties = jvm.java.util.HashMap()
     for key, value in config.catalog.properties().items():
@@ -40,10 +41,12 @@ def ensure_table(config: JobConfig) -> bool:
         config.catalog.name, properties, jvm.org.apache.hadoop.conf.Configuration()
     )
     try:
-        namespace = iceberg.catalog.Namespace.of(config.database)
+        levels = gateway.new_array(jvm.java.lang.String, 1)  # Namespace.of(String...) wants an array
+        levels[0] = config.database
+        namespace = iceberg.catalog.Namespace.of(levels)
         if not catalog.namespaceExists(namespace):
             _ignore_already_exists(lambda: catalog.createNamespace(namespace))
-        identifier = iceberg.catalog.TableIdentifier.of(config.database, config.table)
+        identifier = iceberg.catalog.TableIdentifier.of(namespace, config.table)
         if catalog.tableExists(identifier):
             return False
         definition = table_definition()
