@@ -2,348 +2,406 @@
 
 Imports only the standard library and pydantic: the PyFlink job imports this module in the
 Flink env, where nothing else of the harness is installed.
+
+Decisions worth knowing before changing anything here:
+- `order_amount` is never a binary float. Raw JSON is parsed with `parse_float=Decimal`, so a
+  JSON number such as `19.99` arrives exact and is accepted, as is the string `"19.99"`. A Python
+  `float` handed to the model directly has already lost the exact amount: rejected (`float_amount`).
+- The amount rule is about the value: `19.990` is 19.99 and accepted, `19.999` is not.
+- `schema_version` is checked before every other field, so a v2 event is reported as
+  `unsupported_version`, not as whatever field v2 happened to rename.
+- Every rejection has a stable machine `kind` (see `Kind`); the DLQ, the BDD steps and the JSON
+  Schema's consumers rely on these codes, so only ever add new ones.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Final, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
-
-SCHEMA_VERSION = "1"
-MAX_PAYLOAD_BYTES = 64 * 1024
-MAX_ID_LENGTH = 128
-MAX_AMOUNT = Decimal("9999999999.99")  # decimal(12, 2) in analytics.orders
-VALUE_PREVIEW = 80
-
-# ISO 4217 active codes (2024). Kept here, not fetched: the contract must not need the network.
-ISO_4217 = frozenset(
-    [
-        "AED",
-        "AFN",
-        "ALL",
-        "AMD",
-        "ANG",
-        "AOA",
-        "ARS",
-        "AUD",
-        "AWG",
-        "AZN",
-        "BAM",
-        "BBD",
-        "BDT",
-        "BGN",
-        "BHD",
-        "BIF",
-        "BMD",
-        "BND",
-        "BOB",
-        "BRL",
-        "BSD",
-        "BTN",
-        "BWP",
-        "BYN",
-        "BZD",
-        "CAD",
-        "CDF",
-        "CHF",
-        "CLP",
-        "CNY",
-        "COP",
-        "CRC",
-        "CUP",
-        "CVE",
-        "CZK",
-        "DJF",
-        "DKK",
-        "DOP",
-        "DZD",
-        "EGP",
-        "ERN",
-        "ETB",
-        "EUR",
-        "FJD",
-        "FKP",
-        "GBP",
-        "GEL",
-        "GHS",
-        "GIP",
-        "GMD",
-        "GNF",
-        "GTQ",
-        "GYD",
-        "HKD",
-        "HNL",
-        "HTG",
-        "HUF",
-        "IDR",
-        "ILS",
-        "INR",
-        "IQD",
-        "IRR",
-        "ISK",
-        "JMD",
-        "JOD",
-        "JPY",
-        "KES",
-        "KGS",
-        "KHR",
-        "KMF",
-        "KPW",
-        "KRW",
-        "KWD",
-        "KYD",
-        "KZT",
-        "LAK",
-        "LBP",
-        "LKR",
-        "LRD",
-        "LSL",
-        "LYD",
-        "MAD",
-        "MDL",
-        "MGA",
-        "MKD",
-        "MMK",
-        "MNT",
-        "MOP",
-        "MRU",
-        "MUR",
-        "MVR",
-        "MWK",
-        "MXN",
-        "MYR",
-        "MZN",
-        "NAD",
-        "NGN",
-        "NIO",
-        "NOK",
-        "NPR",
-        "NZD",
-        "OMR",
-        "PAB",
-        "PEN",
-        "PGK",
-        "PHP",
-        "PKR",
-        "PLN",
-        "PYG",
-        "QAR",
-        "RON",
-        "RSD",
-        "RUB",
-        "RWF",
-        "SAR",
-        "SBD",
-        "SCR",
-        "SDG",
-        "SEK",
-        "SGD",
-        "SHP",
-        "SLE",
-        "SOS",
-        "SRD",
-        "SSP",
-        "STN",
-        "SVC",
-        "SYP",
-        "SZL",
-        "THB",
-        "TJS",
-        "TMT",
-        "TND",
-        "TOP",
-        "TRY",
-        "TTD",
-        "TWD",
-        "TZS",
-        "UAH",
-        "UGX",
-        "USD",
-        "UYU",
-        "UZS",
-        "VES",
-        "VND",
-        "VUV",
-        "WST",
-        "XAF",
-        "XCD",
-        "XOF",
-        "XPF",
-        "YER",
-        "ZAR",
-        "ZMW",
-        "ZWL",
-    ]
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_serializer,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from producer.iso4217 import ISO_4217
+
+SCHEMA_VERSION: Final = "1"
+MAX_PAYLOAD_BYTES: Final = 64 * 1024
+MAX_ID_LENGTH: Final = 128
+MAX_AMOUNT: Final = Decimal("9999999999.99")  # analytics.orders stores decimal(12, 2)
+CENT: Final = Decimal("0.01")
+VALUE_PREVIEW: Final = 80  # characters of the offending value kept in a Rejection
 
 
-def _no_float(value: Any) -> Any:
-    # A binary float has already lost the exact amount; only strings and exact JSON numbers
-    # (parsed as Decimal) are accepted.
-    if isinstance(value, float):
-        raise ValueError("float_amount: must be a JSON string or an exact number, never a float")
+class Kind(StrEnum):
+    """Why a payload is rejected: short, stable machine codes (add new ones, never rename)."""
+
+    OVERSIZED = "oversized"
+    NOT_UTF8 = "not_utf8"
+    MALFORMED_JSON = "malformed_json"
+    NOT_AN_OBJECT = "not_an_object"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    MISSING_FIELD = "missing_field"
+    INVALID_TYPE = "invalid_type"
+    EMPTY_STRING = "empty_string"
+    TOO_LONG = "too_long"
+    INVALID_UUID = "invalid_uuid"
+    INVALID_TIMESTAMP = "invalid_timestamp"
+    NAIVE_TIMESTAMP = "naive_timestamp"
+    INVALID_AMOUNT = "invalid_amount"
+    FLOAT_AMOUNT = "float_amount"
+    NEGATIVE_AMOUNT = "negative_amount"
+    AMOUNT_PRECISION = "amount_precision"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    INVALID_CURRENCY = "invalid_currency"
+    INVALID_STATUS = "invalid_status"
+    # A bug in this module, never a property of the input: validate_payload must not raise.
+    INTERNAL_ERROR = "internal_error"
+
+
+_KINDS: Final = frozenset(Kind)
+
+
+def _reject(kind: Kind, rule: str) -> PydanticCustomError:
+    # The pydantic error type *is* our kind, so mapping errors back needs no string parsing.
+    return PydanticCustomError(kind.value, rule)
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for rules such as 'must be a string, not number'."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
-        raise ValueError("invalid_type: must be a decimal amount")
+        return "boolean"
+    if isinstance(value, int | float | Decimal):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _require_str(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise _reject(Kind.INVALID_TYPE, f"must be {what}, not {_json_type(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a "\ud800" escape: unwritable downstream
+        raise _reject(Kind.NOT_UTF8, "must be valid Unicode text (lone surrogate)") from None
     return value
 
 
-def _non_empty(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("empty_string: must be a non-empty string")
+# Field rules. Each one raises our own kind; pydantic's core validator after it only sees
+# values that already passed.
+
+_HEX = "[0-9a-fA-F]"
+_UUID_TEXT = re.compile(f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}")
+# RFC 3339 shape; the offset is optional here only so that its absence gets its own kind.
+# "+0200" (PHP's DATE_ISO8601) is accepted beside "+02:00".
+_TIMESTAMP_TEXT = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?P<offset>Z|[+-]\d{2}:?\d{2})?", re.ASCII
+)
+_AMOUNT_TEXT = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
+_VERSION_TEXT = re.compile(r"(?P<major>\d+)(?:\.\d+)*", re.ASCII)
+
+
+def _event_id(value: Any) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    text = _require_str(value, "a UUID string")
+    if not _UUID_TEXT.fullmatch(text):
+        raise _reject(Kind.INVALID_UUID, "must be a UUID like 123e4567-e89b-42d3-a456-426614174000")
+    return UUID(text)
+
+
+def _event_time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = _require_str(value, "an ISO-8601 timestamp string")
+        shape = _TIMESTAMP_TEXT.fullmatch(text)
+        if shape is None:
+            raise _reject(Kind.INVALID_TIMESTAMP, "must be ISO-8601 like 2026-11-24T15:04:05.123Z")
+        if shape["offset"] is None:
+            raise _reject(Kind.NAIVE_TIMESTAMP, "must carry an offset (Z or +HH:MM)")
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError as exc:  # the right shape, not a real instant: month 13, 25:00, ...
+            raise _reject(Kind.INVALID_TIMESTAMP, f"is not a real date and time ({exc})") from None
+    if moment.utcoffset() is None:
+        raise _reject(Kind.NAIVE_TIMESTAMP, "must carry an offset (Z or +HH:MM)")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise _reject(Kind.INVALID_TIMESTAMP, "is out of range once converted to UTC") from None
+
+
+def _identifier(value: Any) -> str:
+    text = _require_str(value, "a string")
+    if not text.strip():
+        raise _reject(Kind.EMPTY_STRING, "must be a non-empty string")
+    if len(text) > MAX_ID_LENGTH:
+        raise _reject(Kind.TOO_LONG, f"must be at most {MAX_ID_LENGTH} characters")
+    return text
+
+
+def _order_amount(value: Any) -> Decimal:
+    if isinstance(value, bool):  # before int: bool is an int subclass
+        raise _reject(Kind.INVALID_TYPE, 'must be a decimal string like "19.99" or a number, not boolean')
+    if isinstance(value, float):
+        raise _reject(Kind.FLOAT_AMOUNT, "must be a decimal string or an exact number, never a binary float")
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        if not _AMOUNT_TEXT.fullmatch(value):
+            raise _reject(Kind.INVALID_AMOUNT, 'must be a plain decimal like "19.99"')
+        amount = Decimal(value)
+    else:
+        raise _reject(
+            Kind.INVALID_TYPE, f'must be a decimal string like "19.99" or a number, not {_json_type(value)}'
+        )
+    if not amount.is_finite():
+        raise _reject(Kind.INVALID_AMOUNT, "must be a finite number")
+    if amount < 0:
+        raise _reject(Kind.NEGATIVE_AMOUNT, "must be >= 0")
+    if amount > MAX_AMOUNT:  # before quantize: a huge exponent would overflow the context
+        raise _reject(Kind.AMOUNT_TOO_LARGE, f"must be <= {MAX_AMOUNT} (decimal(12,2))")
+    cents = amount.quantize(CENT)
+    if cents != amount:
+        raise _reject(Kind.AMOUNT_PRECISION, "must have at most 2 decimal places")
+    return abs(cents)  # abs: "-0.00" is zero, and writes back as "0.00"
+
+
+def _currency(value: Any) -> str:
+    text = _require_str(value, "an ISO-4217 code string")
+    if text not in ISO_4217:
+        raise _reject(Kind.INVALID_CURRENCY, "must be an ISO-4217 currency code in upper case, like EUR")
+    return text
+
+
+def _order_status(value: Any) -> str:
+    if _require_str(value, "a string") != "CREATED":
+        raise _reject(Kind.INVALID_STATUS, "must be CREATED")
     return value
 
 
-NonEmptyId = Annotated[str, BeforeValidator(_non_empty), Field(max_length=MAX_ID_LENGTH)]
+def _schema_version(value: Any) -> str:
+    if value is None:  # other languages often write an absent optional as null
+        return SCHEMA_VERSION
+    text = _require_str(value, f'a version string like "{SCHEMA_VERSION}"')
+    shape = _VERSION_TEXT.fullmatch(text)
+    if shape is None or shape["major"] != SCHEMA_VERSION:
+        raise _reject(Kind.UNSUPPORTED_VERSION, f"only major version {SCHEMA_VERSION} is supported")
+    return text
+
+
+# The JSON Schema of each field, written out: it is what non-Python producers validate against,
+# so it states the wire format, not pydantic's Python types.
+_ID_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "pattern": r"\S"}
+_AMOUNT_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2}0*)?$"},
+        {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT), "multipleOf": 0.01},
+    ]
+}
+_TIME_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$",
+}
+
+Identifier = Annotated[str, BeforeValidator(_identifier), WithJsonSchema(_ID_SCHEMA)]
 
 
 class OrderCreatedV1(BaseModel):
     """An order was created. Unknown extra fields are accepted and ignored."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, strict=False, title="OrderCreatedV1")
-
-    event_id: UUID
-    event_time: datetime = Field(description="ISO-8601 with an offset; stored in UTC")
-    order_id: NonEmptyId
-    user_id: NonEmptyId
-    order_amount: Annotated[Decimal, BeforeValidator(_no_float)] = Field(
-        description='≥ 0, at most 2 decimal places, sent as a JSON string (e.g. "19.99")'
+    model_config = ConfigDict(
+        extra="ignore",
+        frozen=True,
+        title="OrderCreatedV1",
+        json_schema_extra={"additionalProperties": True},
     )
-    currency: str = Field(description="ISO-4217 code, upper case", pattern=r"^[A-Z]{3}$")
-    order_status: Literal["CREATED"]
-    schema_version: Literal["1"] = SCHEMA_VERSION
 
-    @field_validator("event_time", mode="before")
+    event_id: Annotated[
+        UUID,
+        BeforeValidator(_event_id),
+        WithJsonSchema({"type": "string", "format": "uuid", "pattern": f"^{_UUID_TEXT.pattern}$"}),
+    ] = Field(description="Unique per event; a re-sent event keeps its event_id")
+    event_time: Annotated[datetime, BeforeValidator(_event_time), WithJsonSchema(_TIME_SCHEMA)] = Field(
+        description="When the order was created: ISO-8601 with an offset (Z or +HH:MM); stored in UTC"
+    )
+    order_id: Identifier = Field(description="Non-empty, at most 128 characters; the Kafka key")
+    user_id: Identifier = Field(description="Non-empty, at most 128 characters")
+    order_amount: Annotated[Decimal, BeforeValidator(_order_amount), WithJsonSchema(_AMOUNT_SCHEMA)] = Field(
+        description='>= 0, at most 2 decimal places, below 10^10; preferably a string such as "19.99"'
+    )
+    currency: Annotated[
+        str, BeforeValidator(_currency), WithJsonSchema({"type": "string", "enum": sorted(ISO_4217)})
+    ] = Field(description="ISO-4217 code, upper case")
+    order_status: Annotated[Literal["CREATED"], BeforeValidator(_order_status)]
+    schema_version: Annotated[
+        str,
+        BeforeValidator(_schema_version),
+        WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^1(\.\d+)*$"}, {"type": "null"}]}),
+    ] = Field(default=SCHEMA_VERSION, description='Optional; major version "1" only')
+
+    @model_validator(mode="before")
     @classmethod
-    def _event_time_has_offset(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            raise ValueError("invalid_type: must be an ISO-8601 string")
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError("invalid_timestamp: must be ISO-8601 with an offset") from None
-        if parsed.tzinfo is None:
-            raise ValueError("naive_timestamp: must carry an offset (e.g. Z or +02:00)")
-        return parsed.astimezone(UTC)
+    def _version_first(cls, data: Any) -> Any:
+        # A future major may rename any field: its version is the one reason worth reporting.
+        if isinstance(data, dict) and "schema_version" in data:
+            try:
+                _schema_version(data["schema_version"])
+            except PydanticCustomError as exc:
+                raise PydanticCustomError(exc.type, exc.message(), {"field": "schema_version"}) from None
+        return data
 
-    @field_validator("order_amount")
-    @classmethod
-    def _amount_rules(cls, value: Decimal) -> Decimal:
-        if not value.is_finite():
-            raise ValueError("invalid_type: must be a finite decimal amount")
-        if value < 0:
-            raise ValueError("negative_amount: must be >= 0")
-        if -value.as_tuple().exponent > 2:  # type: ignore[operator]
-            raise ValueError("amount_precision: at most 2 decimal places")
-        if value > MAX_AMOUNT:
-            raise ValueError(f"amount_too_large: must be <= {MAX_AMOUNT}")
-        return value.quantize(Decimal("0.01"))
+    @field_serializer("event_time")
+    def _write_time(self, value: datetime) -> str:
+        return format_event_time(value)
 
-    @field_validator("currency", mode="before")
-    @classmethod
-    def _known_currency(cls, value: Any) -> Any:
-        if isinstance(value, str) and value not in ISO_4217:
-            raise ValueError("invalid_currency: must be an ISO-4217 code")
-        return value
+    @field_serializer("order_amount")
+    def _write_amount(self, value: Decimal) -> str:
+        return f"{value:.2f}"
 
-    def to_json_dict(self) -> dict[str, str]:
-        return {
-            "event_id": str(self.event_id),
-            "event_time": self.event_time.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-            "order_id": self.order_id,
-            "user_id": self.user_id,
-            "order_amount": f"{self.order_amount:.2f}",
-            "currency": self.currency,
-            "order_status": self.order_status,
-            "schema_version": self.schema_version,
-        }
+    def to_json(self) -> str:
+        """Canonical wire form: compact, fields in declaration order, amount as a 2-decimal string,
+        event_time in UTC with `Z`. Deterministic: equal events give equal text."""
+        return self.model_dump_json()
 
     def to_json_bytes(self) -> bytes:
-        return json.dumps(self.to_json_dict(), separators=(",", ":")).encode()
+        return self.to_json().encode("utf-8")
 
 
-@dataclass(frozen=True)
+def format_event_time(moment: datetime) -> str:
+    """The canonical event_time text: UTC, `Z`, milliseconds (microseconds only when present)."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds" if utc.microsecond % 1000 else "milliseconds") + "Z"
+
+
+@dataclass(frozen=True, slots=True)
 class Rejection:
-    """Why a payload is not a valid Order Created v1: a stable kind, the field, its value, the rule."""
+    """Why a payload is not a valid Order Created v1."""
 
-    kind: str
-    field: str
-    value: str
-    rule: str
+    kind: str  # a Kind value: stable, for machines
+    field: str  # the field, or "(payload)" when the payload as a whole is wrong
+    value: str  # the offending value as written (strings quoted), at most ~80 characters
+    rule: str  # the rule it breaks, for people
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", str(self.kind))  # a Kind member becomes its plain code
 
     def line(self) -> str:
+        """One line naming field, value and rule: `order_amount='-1.00': must be >= 0 (negative_amount)`."""
         return f"{self.field}={self.value}: {self.rule} ({self.kind})"
 
 
-def _preview(value: Any) -> str:
-    text = (
-        value if isinstance(value, str) else json.dumps(value, default=str) if value is not None else "null"
-    )
-    text = repr(text) if isinstance(value, str) else text
+PAYLOAD = "(payload)"
+_ABSENT = "(absent)"
+
+
+def preview(value: Any) -> str:
+    """The offending value for a Rejection: strings quoted, JSON values as JSON, truncated."""
+    if isinstance(value, str | bytes):
+        text = repr(value[: VALUE_PREVIEW * 2])  # slice first: never repr 64 KiB
+    elif value is None or isinstance(value, bool | list | dict):
+        try:
+            text = json.dumps(value, default=str, ensure_ascii=False)
+        except (TypeError, ValueError):
+            text = repr(value)
+    else:
+        text = str(value)
     return text if len(text) <= VALUE_PREVIEW else text[: VALUE_PREVIEW - 1] + "…"
 
 
-_PYDANTIC_KINDS = {
-    "missing": ("missing_field", "is required"),
-    "uuid_parsing": ("invalid_uuid", "must be a UUID"),
-    "uuid_type": ("invalid_uuid", "must be a UUID"),
-    "literal_error": ("invalid_status", "must be CREATED"),
-    "string_too_long": ("invalid_type", f"must be at most {MAX_ID_LENGTH} characters"),
-    "string_pattern_mismatch": ("invalid_currency", "must be an ISO-4217 code"),
-    "decimal_parsing": ("invalid_type", "must be a decimal amount"),
-    "decimal_type": ("invalid_type", "must be a decimal amount"),
+# pydantic's own error types that can still surface (the rest become invalid_type)
+_PYDANTIC_KINDS: Final = {
+    "missing": (Kind.MISSING_FIELD, "is required"),
+    "model_type": (Kind.NOT_AN_OBJECT, "must be a JSON object"),
+    "model_attributes_type": (Kind.NOT_AN_OBJECT, "must be a JSON object"),
 }
 
 
-def _rejection_from(error: dict[str, Any], document: dict[str, Any]) -> Rejection:
-    field = ".".join(str(part) for part in error["loc"]) or "(event)"
-    value = _preview(document.get(field)) if field in document else "(absent)"
-    message = str(error.get("msg", ""))
-    if error["type"] == "value_error":  # our own validators: "kind: rule"
-        kind, _, rule = message.removeprefix("Value error, ").partition(": ")
-        return Rejection(kind, field, value, rule)
-    if field == "schema_version" and error["type"] == "literal_error":
-        return Rejection(
-            "unsupported_version", field, value, f"only schema_version {SCHEMA_VERSION!r} is supported"
-        )
-    kind, rule = _PYDANTIC_KINDS.get(error["type"], ("invalid_type", message))
-    return Rejection(kind, field, value, rule)
+def _rejection_from(error: Any) -> Rejection:
+    loc = error.get("loc", ())
+    context = error.get("ctx") or {}
+    field = str(context.get("field") or ".".join(str(part) for part in loc) or PAYLOAD)
+    if error["type"] in _KINDS:
+        # a model-level error names its field in ctx; its input is the whole document
+        value = error["input"].get(field) if not loc and "field" in context else error["input"]
+        return Rejection(error["type"], field, preview(value), str(error["msg"]))
+    kind, rule = _PYDANTIC_KINDS.get(error["type"], (Kind.INVALID_TYPE, str(error["msg"])))
+    value = _ABSENT if kind is Kind.MISSING_FIELD else preview(error.get("input"))
+    return Rejection(kind.value, field, value, rule)
 
 
-def validate_payload(raw: bytes | str) -> OrderCreatedV1 | Rejection:
-    """The valid event, or the first reason it is not one. Never raises, whatever the input."""
-    size = len(raw.encode() if isinstance(raw, str) else raw)
+def rejection_of(error: ValidationError) -> Rejection:
+    """The first reason in a pydantic ValidationError of OrderCreatedV1, as a Rejection."""
+    return _rejection_from(error.errors(include_url=False)[0])
+
+
+def _reject_json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN / Infinity: Python's json accepts them, JSON does not
+
+
+def _validate(raw: bytes | bytearray | memoryview | str) -> OrderCreatedV1 | Rejection:
+    if isinstance(raw, str):
+        text = raw
+        try:
+            size = len(raw) if raw.isascii() else len(raw.encode("utf-8"))
+        except UnicodeEncodeError as exc:
+            return Rejection(Kind.NOT_UTF8, PAYLOAD, f"character {exc.start}", "must be valid Unicode text")
+    elif isinstance(raw, bytes | bytearray | memoryview):
+        size = len(raw) if not isinstance(raw, memoryview) else raw.nbytes
+        if size <= MAX_PAYLOAD_BYTES:
+            try:
+                text = bytes(raw).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return Rejection(Kind.NOT_UTF8, PAYLOAD, f"byte {exc.start}", "must be UTF-8 text")
+    else:
+        return Rejection(Kind.INVALID_TYPE, PAYLOAD, preview(raw), "must be bytes or text")
     if size > MAX_PAYLOAD_BYTES:
         return Rejection(
-            "oversized", "(payload)", f"{size} bytes", f"must be at most {MAX_PAYLOAD_BYTES} bytes"
+            Kind.OVERSIZED, PAYLOAD, f"{size} bytes", f"must be at most {MAX_PAYLOAD_BYTES} bytes"
         )
-    if isinstance(raw, bytes):
-        try:
-            raw = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return Rejection("not_utf8", "(payload)", f"byte {exc.start}", "must be UTF-8 text")
     try:
-        document = json.loads(raw, parse_float=Decimal)
+        document = json.loads(text, parse_float=Decimal, parse_constant=_reject_json_constant)
     except (ValueError, RecursionError) as exc:
-        return Rejection("malformed_json", "(payload)", _preview(raw), f"must be JSON ({exc})"[:120])
+        return Rejection(Kind.MALFORMED_JSON, PAYLOAD, preview(text), f"must be JSON: {exc}"[:160])
     if not isinstance(document, dict):
-        return Rejection("not_an_object", "(payload)", _preview(raw), "must be a JSON object")
-    version = document.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
         return Rejection(
-            "unsupported_version",
-            "schema_version",
-            _preview(version),
-            f"only schema_version {SCHEMA_VERSION!r} is supported",
+            Kind.NOT_AN_OBJECT, PAYLOAD, preview(text), f"must be a JSON object, not {_json_type(document)}"
         )
     try:
         return OrderCreatedV1.model_validate(document)
     except ValidationError as exc:
-        return _rejection_from(exc.errors(include_url=False)[0], document)
-    except (InvalidOperation, ValueError, TypeError) as exc:
-        return Rejection("invalid_type", "(event)", _preview(raw), str(exc)[:120])
+        return rejection_of(exc)
+
+
+def validate_payload(raw: bytes | str) -> OrderCreatedV1 | Rejection:
+    """The valid event, or the first reason it is not one. Never raises, whatever the input:
+    the pipeline calls it on every Kafka record, and one poison record must not stop the job."""
+    try:
+        return _validate(raw)
+    except Exception as exc:  # a bug here must become a DLQ record, not a crashed job
+        return Rejection(Kind.INTERNAL_ERROR, PAYLOAD, preview(raw), f"{type(exc).__name__}: {exc}"[:160])
