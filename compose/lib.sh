@@ -6,7 +6,9 @@ PROJECT=${ORDERFLOW_COMPOSE_PROJECT:-orderflow}
 FILE=$ROOT/compose/docker-compose.yml
 
 compose() {
-  if docker compose version >/dev/null 2>&1; then
+  if [ -n "${ORDERFLOW_COMPOSE:-}" ]; then  # e.g. a standalone Compose v2 binary
+    $ORDERFLOW_COMPOSE -p "$PROJECT" -f "$FILE" "$@"
+  elif docker compose version >/dev/null 2>&1; then
     docker compose -p "$PROJECT" -f "$FILE" "$@"
   elif command -v docker-compose >/dev/null; then
     docker-compose -p "$PROJECT" -f "$FILE" "$@"
