@@ -15,7 +15,7 @@ from pyflink.table import StreamTableEnvironment
 
 from pipeline.config import JobConfig
 from pipeline.table import ensure_table, flink_columns
-from pipeline.udfs import CHECKED_COLUMNS, check_order
+from pipeline.udfs import CHECKED_COLUMNS, make_check_order
 
 JOB_NAME = "order_ingest_job"
 log = logging.getLogger(JOB_NAME)
@@ -42,7 +42,8 @@ CREATE TEMPORARY TABLE orders_source (
   payload BYTES,
   `topic` STRING METADATA VIRTUAL,
   `partition` INT METADATA VIRTUAL,
-  `offset` BIGINT METADATA VIRTUAL
+  `offset` BIGINT METADATA VIRTUAL,
+  proc_time AS PROCTIME()
 ) WITH (
 {_with_options(options)}
 )"""
@@ -69,15 +70,22 @@ def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-
     t_env.execute_sql(source_ddl(config))
     t_env.execute_sql(dlq_ddl(config))
     t_env.execute_sql(catalog_ddl(config))
-    t_env.create_temporary_function("check_order", check_order)
+    t_env.create_temporary_function("check_order", make_check_order(config.watermark_max_out_of_orderness_ms))
     checked_columns = ", ".join(f"`{c}`" for c in CHECKED_COLUMNS)
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW checked AS
-SELECT c.* FROM orders_source AS s,
+SELECT s.proc_time, c.* FROM orders_source AS s,
 LATERAL TABLE(check_order(s.payload, s.`topic`, s.`partition`, s.`offset`)) AS c({checked_columns})""")
     table_columns = ", ".join(f"`{name}`" for name, _ in flink_columns())
     statements = t_env.create_statement_set()
-    statements.add_insert_sql(f"INSERT INTO {config.table_path} SELECT {table_columns} FROM checked WHERE ok")
+    # Keep-first-row deduplication on event_id: append-only output (the table stays append-only);
+    # the keys live in state for DEDUPE_TTL_MS (table.exec.state.ttl), see docs/pipeline.md.
+    statements.add_insert_sql(f"""
+INSERT INTO {config.table_path}
+SELECT {table_columns} FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY proc_time ASC) AS first_seen
+  FROM checked WHERE ok
+) WHERE first_seen = 1""")
     statements.add_insert_sql("INSERT INTO orders_dlq SELECT dlq FROM checked WHERE NOT ok")
     return statements
 
@@ -94,6 +102,7 @@ def create_environment(config: JobConfig) -> StreamTableEnvironment:
     settings = Configuration()
     settings.set_string("pipeline.name", JOB_NAME)
     settings.set_string("table.local-time-zone", "UTC")
+    settings.set_string("table.exec.state.ttl", f"{config.dedupe_ttl_ms} ms")
     t_env.get_config().add_configuration(settings)
     return t_env
 

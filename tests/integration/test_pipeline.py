@@ -1,0 +1,99 @@
+"""order_ingest_job on the real stack: the DLQ, deduplication, partitions, exactly-once commits."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from pyiceberg.expressions import StartsWith
+
+from fixtures.iceberg import TableReader
+from fixtures.stack import DLQ_TOPIC, JobHandle, Stack
+from fixtures.topics import read_topic
+from fixtures.waits import Probe, wait_for
+from tests.integration.conftest import Publish, encode, order
+
+pytestmark = pytest.mark.integration
+
+
+def _rows_of(table: TableReader, run: str, expected: int) -> list[dict]:
+    mine = StartsWith("order_id", f"ord-{run}-")
+
+    def arrived() -> Probe:
+        rows = table.rows(mine)
+        return Probe(len(rows) >= expected, f"{len(rows)} of {expected} rows", rows)
+
+    return wait_for(f"{expected} rows of run {run}", arrived, timeout=120)  # type: ignore[return-value]
+
+
+def _dlq_of(stack: Stack, run: str, expected: int) -> list[dict]:
+    def arrived() -> Probe:
+        records = [
+            json.loads(r.value or b"{}") for r in read_topic(stack.endpoints.kafka_bootstrap, DLQ_TOPIC)
+        ]
+        found = [r for r in records if run in json.dumps(r)]
+        return Probe(len(found) >= expected, f"{len(found)} of {expected} DLQ records", found)
+
+    return wait_for(f"{expected} DLQ records of run {run}", arrived, timeout=120)  # type: ignore[return-value]
+
+
+BAD_RECORDS = {
+    "malformed_json": lambda run: b'{"order_id": "ord-' + run.encode() + b'-bad", ',
+    "missing_field": lambda run: json.dumps(
+        {k: v for k, v in order(run, 90).items() if k != "currency"}
+    ).encode(),
+    "negative_amount": lambda run: json.dumps(order(run, 91, order_amount="-5.00")).encode(),
+    "amount_precision": lambda run: json.dumps(order(run, 92, order_amount="5.001")).encode(),
+    "invalid_currency": lambda run: json.dumps(order(run, 93, currency="EURO")).encode(),
+    "invalid_timestamp": lambda run: json.dumps(order(run, 94, event_time="tomorrow")).encode(),
+    "invalid_status": lambda run: json.dumps(order(run, 95, order_status="PAID")).encode(),
+    "unsupported_version": lambda run: json.dumps(order(run, 96, schema_version="2")).encode(),
+    "not_utf8": lambda run: b"\xff\xfe" + run.encode(),
+}
+
+
+def test_invalid_records_go_to_the_dlq_with_their_reason_and_valid_ones_are_unaffected(
+    stack: Stack, job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
+) -> None:
+    valid = [encode(order(run_id, i)) for i in range(5)]
+    invalid = [(f"ord-{run_id}-bad".encode(), make(run_id)) for make in BAD_RECORDS.values()]
+    publish(valid[:2] + invalid + valid[2:])
+
+    rows = _rows_of(orders_table, run_id, expected=5)
+    assert sorted(r["order_id"] for r in rows) == sorted(f"ord-{run_id}-{i}" for i in range(5))
+
+    dlq = _dlq_of(stack, run_id, expected=len(BAD_RECORDS) - 1)  # not_utf8 carries the run id in base64
+    kinds = {record["reason"]["kind"] for record in dlq}
+    assert kinds >= set(BAD_RECORDS) - {"not_utf8"}
+    for record in dlq:
+        assert record["source"]["topic"] == "orders.created.v1"
+        assert record["reason"]["rule"] and record["failed_at"]
+    assert not any("ord-" + run_id + "-" + str(i) == r.get("order_id") for r in dlq for i in range(5))
+
+
+def test_the_same_event_twice_is_stored_once(
+    job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
+) -> None:
+    events = [encode(order(run_id, i)) for i in range(3)]
+    publish([*events, events[0], events[1]])  # producer retries, replays: same event_id again
+    publish([encode(order(run_id, 3))])  # a later order: once it is in, the earlier commits are too
+    rows = _rows_of(orders_table, run_id, expected=4)
+    assert sorted(r["event_id"] for r in rows) == sorted(
+        {json.loads(v)["event_id"] for _, v in events} | {order(run_id, 3)["event_id"]}
+    )
+
+
+def test_rows_land_in_their_day_partitions_and_commits_carry_the_checkpoint(
+    job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
+) -> None:
+    publish([encode(order(run_id, i)) for i in range(6)])  # event_time on 2026-11-20, -21, -22
+    rows = _rows_of(orders_table, run_id, expected=6)
+    assert {r["event_time"].date() for r in rows} == {
+        date(2026, 11, 20),
+        date(2026, 11, 21),
+        date(2026, 11, 22),
+    }
+    days = {date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)}
+    assert orders_table.partition_days(StartsWith("order_id", f"ord-{run_id}-")) >= days
+    assert any(s.flink_checkpoint_id for s in orders_table.snapshots())
