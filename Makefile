@@ -21,7 +21,7 @@ unit: setup  ## unit tests (no stack)
 
 integration: setup  ## integration tests against the real local stack (booted by the tests)
 	@mkdir -p reports
-	$(VENV)/pytest tests/integration -q -m integration --stack=local --junitxml=reports/junit-integration.xml
+	$(VENV)/pytest tests/integration tests/package -q -m integration --stack=local --junitxml=reports/junit-integration.xml
 
 features: setup  ## the Gherkin acceptance suite
 	@mkdir -p reports
@@ -43,6 +43,9 @@ status:  ## health of each runtime
 
 submit:  ## redeploy the job from the working tree
 	$(VENV)/analytics-stack submit
+
+package: setup  ## dist/order_ingest_job.zip for AWS Managed Flink (code + deps + one uber jar)
+	$(VENV)/python scripts/package.py
 
 clean: down  ## drop the run folder (topics, checkpoints, table files)
 	rm -rf .run reports
