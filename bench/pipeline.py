@@ -59,7 +59,9 @@ def topic_size(bootstrap: str, topic: str) -> int:
         consumer.close()
 
 
-def run_job(stack: LocalProcessStack, topic: str, parallelism: int, expected_rows: int) -> dict[str, float]:
+def run_job(
+    stack: LocalProcessStack, topic: str, parallelism: int, expected_rows: int, mode: str
+) -> dict[str, float]:
     tag = uuid.uuid4().hex[:6]
     table_name = f"orders_bench_p{parallelism}_{tag}"
     dlq = f"{topic}.dlq.p{parallelism}"
@@ -103,6 +105,13 @@ def main() -> None:
     )
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--parallelism", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--mode",
+        choices=["process", "thread"],
+        nargs="+",
+        default=["process", "thread"],
+        help="python.execution-mode to compare",
+    )
     args = parser.parse_args()
 
     stack = LocalProcessStack().start()
@@ -113,6 +122,7 @@ def main() -> None:
     )
 
     table = Table(
+        "mode",
         "parallelism",
         "rows committed",
         "seconds",
@@ -120,16 +130,18 @@ def main() -> None:
         "DLQ records",
         title="order_ingest_job, sustained (job RUNNING → last row committed)",
     )
-    for parallelism in args.parallelism:
-        result = run_job(stack, topic, parallelism, valid)
-        table.add_row(
-            str(parallelism),
-            f"{result['rows']:,.0f}",
-            f"{result['seconds']:.1f}",
-            f"{result['rate']:,.0f}",
-            f"{result['dlq']:,.0f}",
-        )
-        console.print(table)
+    for mode in args.mode:
+        for parallelism in args.parallelism:
+            result = run_job(stack, topic, parallelism, valid, mode)
+            table.add_row(
+                mode,
+                str(parallelism),
+                f"{result['rows']:,.0f}",
+                f"{result['seconds']:.1f}",
+                f"{result['rate']:,.0f}",
+                f"{result['dlq']:,.0f}",
+            )
+            console.print(table)
     console.print(
         "analytics.orders' own job was replaced by the bench runs: `analytics-stack submit` restores it."
     )

@@ -88,6 +88,7 @@ class JobConfig:
     restart_attempts: int
     restart_delay_ms: int
     parallelism: int | None
+    python_execution_mode: str
     kafka_properties: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -144,6 +145,9 @@ class JobConfig:
             restart_attempts=read.integer("RESTART_ATTEMPTS", default=10, minimum=0),
             restart_delay_ms=read.integer("RESTART_DELAY_MS", default=2_000, minimum=0),
             parallelism=read.integer("PARALLELISM", default=0, minimum=0) or None,
+            python_execution_mode=read.choice(
+                "PYTHON_EXECUTION_MODE", ("process", "thread"), default="process"
+            ),
             kafka_properties=kafka_properties,
         )
 

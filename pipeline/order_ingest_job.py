@@ -103,6 +103,7 @@ def create_environment(config: JobConfig) -> StreamTableEnvironment:
     settings.set_string("pipeline.name", JOB_NAME)
     settings.set_string("table.local-time-zone", "UTC")
     settings.set_string("table.exec.state.ttl", f"{config.dedupe_ttl_ms} ms")
+    settings.set_string("python.execution-mode", config.python_execution_mode)
     t_env.get_config().add_configuration(settings)
     return t_env
 

@@ -82,6 +82,7 @@ def test_property_groups_override_the_environment(tmp_path: Path) -> None:
         ("CHECKPOINT_INTERVAL_MS", "5", "CHECKPOINT_INTERVAL_MS='5': must be >= 100"),
         ("DEPLOYMENT_ENV", "prod", "DEPLOYMENT_ENV='prod': must be one of local, aws"),
         ("KAFKA_STARTING_OFFSETS", "middle", "KAFKA_STARTING_OFFSETS='middle': must be one of"),
+        ("PYTHON_EXECUTION_MODE", "fast", "PYTHON_EXECUTION_MODE='fast': must be one of process, thread"),
     ],
 )
 def test_bad_values_name_the_key_and_the_value(key: str, value: str, message: str) -> None:
