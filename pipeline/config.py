@@ -16,7 +16,9 @@ from pathlib import Path
 
 AWS_PROPERTIES_FILE = Path("/etc/flink/application_properties.json")
 DEPLOYMENT_ENVS = ("local", "aws")
-STARTING_OFFSETS = {"earliest": "earliest-offset", "latest": "latest-offset", "group": "group-offsets"}
+# "group" resumes where the previous deployment's last checkpoint committed its offsets (the same
+# checkpoint that committed its Iceberg files), falling back to the earliest offset for a new group.
+STARTING_OFFSETS = {"group": "group-offsets", "earliest": "earliest-offset", "latest": "latest-offset"}
 
 
 class ConfigError(ValueError):
@@ -132,7 +134,7 @@ class JobConfig:
             dlq_topic=read.text("DLQ_TOPIC", default="orders.created.v1.dlq"),
             group_id=read.text("KAFKA_GROUP_ID", default="order_ingest_job"),
             starting_offsets=STARTING_OFFSETS[
-                read.choice("KAFKA_STARTING_OFFSETS", tuple(STARTING_OFFSETS), default="earliest")
+                read.choice("KAFKA_STARTING_OFFSETS", tuple(STARTING_OFFSETS), default="group")
             ],
             catalog=catalog,
             database=read.text("ICEBERG_DATABASE", default="analytics"),

@@ -34,6 +34,7 @@ def source_ddl(config: JobConfig) -> str:
         "properties.bootstrap.servers": config.kafka_bootstrap,
         "properties.group.id": config.group_id,
         "scan.startup.mode": config.starting_offsets,
+        "properties.auto.offset.reset": "earliest",
         "format": "raw",
         **{f"properties.{k}": v for k, v in config.kafka_properties.items()},
     }

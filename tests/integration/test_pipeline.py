@@ -97,3 +97,14 @@ def test_rows_land_in_their_day_partitions_and_commits_carry_the_checkpoint(
     days = {date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)}
     assert orders_table.partition_days(StartsWith("order_id", f"ord-{run_id}-")) >= days
     assert any(s.flink_checkpoint_id for s in orders_table.snapshots())
+
+
+def test_a_redeployment_resumes_where_the_last_one_committed(
+    stack: Stack, job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
+) -> None:
+    publish([encode(order(run_id, i)) for i in range(3)])
+    _rows_of(orders_table, run_id, expected=3)
+    stack.submit_job()  # `analytics-stack submit`: cancel and redeploy from the working tree
+    publish([encode(order(run_id, i)) for i in range(3, 5)])
+    rows = _rows_of(orders_table, run_id, expected=5)
+    assert sorted(r["order_id"] for r in rows) == sorted(f"ord-{run_id}-{i}" for i in range(5))

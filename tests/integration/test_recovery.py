@@ -9,6 +9,7 @@ import pytest
 from pyiceberg.expressions import StartsWith
 
 from fixtures.flink_rest import FlinkRest
+from fixtures.flink_submit import JOB_NAME
 from fixtures.iceberg import TableReader
 from fixtures.stack import JobHandle, Stack
 from fixtures.waits import Probe, wait_for
@@ -52,4 +53,4 @@ def test_a_killed_taskmanager_loses_and_duplicates_nothing(
     expected = {order(run_id, i)["event_id"] for i in range(ORDERS)}
     assert len(event_ids) == ORDERS, "some order was stored twice"  # type: ignore[arg-type]
     assert set(event_ids) == expected  # type: ignore[arg-type]
-    assert rest.job(job.job_id)["state"] == "RUNNING"
+    assert rest.job(job_id)["state"] == "RUNNING"
