@@ -23,9 +23,10 @@ def test_a_killed_taskmanager_loses_and_duplicates_nothing(
     stack: Stack, job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
 ) -> None:
     rest = FlinkRest(stack.endpoints.flink_rest_url)
+    job_id = rest.running_jobs(JOB_NAME)[0].job_id  # the session's job may have been redeployed
     wait_for(
         "a first completed checkpoint",
-        lambda: Probe(rest.completed_checkpoints(job.job_id) > 0, "none yet"),
+        lambda: Probe(rest.completed_checkpoints(job_id) > 0, "none yet"),
         timeout=60,
     )
     events = [encode(order(run_id, i)) for i in range(ORDERS)]
