@@ -32,7 +32,7 @@ def test_local_defaults_point_at_localstack_and_the_rest_catalog() -> None:
     assert props["s3.access-key-id"] == "test"
     assert "rest.sigv4-enabled" not in props
     assert config.kafka_properties == {}
-    assert config.starting_offsets == "earliest-offset"
+    assert config.starting_offsets == "group-offsets"  # a redeployment resumes, never replays
 
 
 def test_aws_uses_s3_tables_with_sigv4_and_msk_iam(tmp_path: Path) -> None:
