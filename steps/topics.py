@@ -1,0 +1,264 @@
+"""Steps on Kafka topics: publish events (datatables, single fields, raw bytes) and check
+dead-letter records. Phrased on topics and fields, not on orders, so they serve any JSON events.
+
+    When these events are published to "orders.created.v1":
+      | order_id | order_amount | currency |
+      | ord-1    | 19.99        | EUR      |
+    When an event with "currency" set to "EURO" is published to "orders.created.v1"
+    When the raw record bytes 'ff fe 00' is published to "orders.created.v1"
+    Then the topic "orders.created.v1.dlq" eventually holds exactly these dead-letter records of this scenario:
+      | reason.kind      | reason.field |
+      | invalid_currency | currency     |
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pytest_bdd import parsers, then, when
+
+from fixtures.diagnostics import Evidence, PublishedRecord
+from fixtures.waits import Probe
+from steps.context import DefaultEvent, ScenarioState, Settle
+from steps.support.kafka import MARKER, Outgoing, Publisher, dlq_records_of, original_payload
+from steps.support.scope import RunScope
+from steps.support.values import (
+    FieldValue,
+    RawRecord,
+    cell_to_field,
+    encode_document,
+    flatten,
+    match_rows,
+    parse_literal,
+    shown_rows,
+    table_rows,
+)
+
+EXTRA_TYPES = {"Literal": parse_literal, "Raw": RawRecord.parse}
+
+
+def _key_of(fields: dict[str, FieldValue], key_field: str) -> bytes | None:
+    value = fields.get(key_field)
+    if isinstance(value, str):
+        return value.encode()
+    return None
+
+
+def event_from_row(
+    row: dict[str, str], scope: RunScope, default_event: DefaultEvent, n: int
+) -> dict[str, FieldValue]:
+    """The default event of this run with the row's cells on top (ids scoped to the run)."""
+    fields = default_event(scope, n)
+    for column, cell in row.items():
+        value = cell_to_field(cell)
+        if isinstance(value, str) and scope.is_scoped(column):
+            value = scope.scoped(column, value)
+        fields[column] = value
+    return fields
+
+
+@when(parsers.parse('these events are published to "{topic}":'))
+def publish_events(
+    topic: str,
+    datatable: list[list[str]],
+    run_scope: RunScope,
+    default_event: DefaultEvent,
+    publisher: Publisher,
+    scenario_state: ScenarioState,
+) -> list[PublishedRecord]:
+    _, rows = table_rows(datatable)
+    records = []
+    for row in rows:
+        fields = event_from_row(row, run_scope, default_event, next(scenario_state.sequence))
+        records.append(Outgoing(_key_of(fields, run_scope.key_column), encode_document(fields)))
+    scenario_state.last_batch, scenario_state.last_topic = records, topic
+    return publisher.publish(topic, records)
+
+
+@when(parsers.parse('the same events are published to "{topic}" again'))
+def publish_again(topic: str, publisher: Publisher, scenario_state: ScenarioState) -> list[PublishedRecord]:
+    assert scenario_state.last_batch, "no events were published before in this scenario"
+    return publisher.publish(topic, scenario_state.last_batch)
+
+
+@when(
+    parsers.cfparse('an event with "{field}" set to {value:Literal} is published to "{topic}"', EXTRA_TYPES)
+)
+def publish_with_field(
+    field: str,
+    value: FieldValue,
+    topic: str,
+    run_scope: RunScope,
+    default_event: DefaultEvent,
+    publisher: Publisher,
+    scenario_state: ScenarioState,
+) -> list[PublishedRecord]:
+    fields = default_event(run_scope, next(scenario_state.sequence))
+    key = _key_of(fields, run_scope.key_column)  # the record keeps its key whatever the field holds
+    if value is None:
+        fields.pop(field, None)
+    else:
+        fields[field] = value
+    record = Outgoing(key, encode_document(fields))
+    scenario_state.last_batch, scenario_state.last_topic = [record], topic
+    return publisher.publish(topic, [record])
+
+
+@when(parsers.cfparse('the raw record {raw:Raw} is published to "{topic}"', EXTRA_TYPES))
+def publish_raw(
+    raw: RawRecord,
+    topic: str,
+    run_scope: RunScope,
+    default_event: DefaultEvent,
+    publisher: Publisher,
+    scenario_state: ScenarioState,
+) -> list[PublishedRecord]:
+    order = default_event(run_scope, next(scenario_state.sequence))
+    record = Outgoing(_key_of(order, run_scope.key_column), raw.bytes_for(order))
+    scenario_state.last_batch, scenario_state.last_topic = [record], topic
+    return publisher.publish(topic, [record])
+
+
+@then(parsers.parse('the records of this scenario went to at least {count:d} partitions of "{topic}"'))
+def spread_over_partitions(count: int, topic: str, evidence: Evidence) -> None:
+    records = [r for r in evidence.published_to(topic) if r.intent != MARKER]
+    partitions = {r.partition for r in records}
+    assert len(partitions) >= count, (
+        f"the {len(records)} records of this scenario went to partitions "
+        f"{sorted(partitions)} of {topic}, expected at least {count} partitions"
+    )
+
+
+# -- dead-letter records -----------------------------------------------------------------------
+def _dlq_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        flat = flatten({k: v for k, v in record.items() if k != "_published"})
+        payload = record.get("payload")
+        try:
+            document = json.loads(payload) if isinstance(payload, str) else None
+        except ValueError:
+            document = None
+        if isinstance(document, dict):
+            flat.update(flatten(document, "payload."))
+        rows.append(flat)
+    return rows
+
+
+def _await_dlq(
+    topic: str,
+    datatable: list[list[str]],
+    *,
+    exactly: bool,
+    evidence: Evidence,
+    run_scope: RunScope,
+    eventually: Any,
+    kafka_bootstrap: str,
+    settle: Settle,
+) -> None:
+    columns, expected = table_rows(datatable)
+    mine = [r for r in evidence.published if r.topic != topic]
+    expectation = evidence.expect(
+        f"dead-letter records of this scenario in {topic}{' (exactly)' if exactly else ''}", columns, expected
+    )
+
+    def look() -> Probe:
+        found = _dlq_rows(dlq_records_of(kafka_bootstrap, topic, mine))
+        result = match_rows(expected, found, columns, run_scope)
+        expectation.found = shown_rows(found, columns, run_scope)
+        expectation.missing = result.missing
+        return Probe(
+            result.complete,
+            f"{len(found)} dead-letter records of this scenario, {len(result.missing)} missing",
+        )
+
+    eventually(f"{len(expected)} dead-letter records of this scenario in {topic}", look)
+    if exactly:
+        settle()
+        found = _dlq_rows(dlq_records_of(kafka_bootstrap, topic, mine))
+        result = match_rows(expected, found, columns, run_scope)
+        expectation.found = shown_rows(found, columns, run_scope)
+        expectation.missing = result.missing
+        expectation.unexpected = shown_rows(result.unexpected, columns, run_scope)
+        assert result.complete and not result.unexpected, (
+            f"dead-letter records of this scenario in {topic}: {len(result.missing)} missing, "
+            f"{len(result.unexpected)} unexpected (see the diagnostics)"
+        )
+    expectation.met = True
+
+
+@then(parsers.parse('the topic "{topic}" eventually holds these dead-letter records of this scenario:'))
+def dlq_contains(
+    topic: str,
+    datatable: list[list[str]],
+    evidence: Evidence,
+    run_scope: RunScope,
+    eventually: Any,
+    kafka_bootstrap: str,
+    settle: Settle,
+) -> None:
+    _await_dlq(
+        topic,
+        datatable,
+        exactly=False,
+        evidence=evidence,
+        run_scope=run_scope,
+        eventually=eventually,
+        kafka_bootstrap=kafka_bootstrap,
+        settle=settle,
+    )
+
+
+@then(
+    parsers.parse('the topic "{topic}" eventually holds exactly these dead-letter records of this scenario:')
+)
+def dlq_exactly(
+    topic: str,
+    datatable: list[list[str]],
+    evidence: Evidence,
+    run_scope: RunScope,
+    eventually: Any,
+    kafka_bootstrap: str,
+    settle: Settle,
+) -> None:
+    _await_dlq(
+        topic,
+        datatable,
+        exactly=True,
+        evidence=evidence,
+        run_scope=run_scope,
+        eventually=eventually,
+        kafka_bootstrap=kafka_bootstrap,
+        settle=settle,
+    )
+
+
+@then(
+    parsers.parse(
+        'each dead-letter record of this scenario in "{topic}" carries its original record and where it was read'
+    )
+)
+def dlq_carries_original(topic: str, evidence: Evidence, kafka_bootstrap: str) -> None:
+    mine = [r for r in evidence.published if r.topic != topic]
+    records = dlq_records_of(kafka_bootstrap, topic, mine)
+    assert records, f"no dead-letter record of this scenario in {topic}"
+    for record in records:
+        origin: PublishedRecord = record["_published"]
+        assert original_payload(record) == (origin.value or b""), (
+            f"the dead-letter record from {origin.topic}[{origin.partition}]@{origin.offset} does not carry "
+            f"the published bytes: {record.get('payload')!r:.200}"
+        )
+        assert record.get("failed_at"), f"no failed_at in {record}"
+        reason = record.get("reason") or {}
+        assert reason.get("kind") and reason.get("rule"), f"the reason is incomplete: {reason}"
+
+
+@then(parsers.parse('no record of this scenario is in the topic "{topic}"'))
+def none_in_topic(topic: str, evidence: Evidence, kafka_bootstrap: str, settle: Settle) -> None:
+    settle()
+    mine = [r for r in evidence.published if r.topic != topic]
+    found = dlq_records_of(kafka_bootstrap, topic, mine)
+    assert not found, f"{len(found)} records of this scenario are in {topic}: " + "; ".join(
+        str((r.get("reason") or {}).get("line", r)) for r in found[:5]
+    )
