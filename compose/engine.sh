@@ -6,6 +6,8 @@
 #                              bridge, start dockerd, make the debian:bookworm-slim base once
 #   compose/engine.sh down     stop the dockerd this script started (images and volumes stay)
 #   compose/engine.sh status   say whether a Docker engine answers (exit 0 if it does)
+#   compose/engine.sh compose-v2   optional: build Compose v2 from the Go module proxy (~2 min,
+#                              needs Go >= 1.24) and install it as the `docker compose` plugin
 #
 # On a laptop with Docker running, `up` sees the engine answer and does nothing: there,
 # debian:bookworm-slim is simply pulled by the first build.
@@ -161,9 +163,26 @@ status() {
   fi
 }
 
+compose_v2() {
+  local version=${COMPOSE_VERSION:-v2.40.3}
+  local plugin=${COMPOSE_PLUGIN:-/usr/local/lib/docker/cli-plugins/docker-compose}
+  if "$plugin" version 2>/dev/null | grep -q "$version"; then say "Compose $version already installed"; return; fi
+  command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || { echo "[engine] no Go toolchain" >&2; exit 1; }
+  local go; go=$(command -v go || echo /usr/local/go/bin/go)
+  local t; t=$(now)
+  say "building Compose $version from the Go module proxy"
+  # `go install module/cmd@version` refuses compose's go.mod (exclude directives): build in the
+  # downloaded module instead.
+  local dir; dir=$("$go" mod download -json "github.com/docker/compose/v2@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  mkdir -p "$(dirname "$plugin")"
+  (cd "$dir" && "$go" build -trimpath -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$version" -o "$plugin" ./cmd)
+  say "Compose $version installed as $plugin in $(since "$t") s"
+}
+
 case "${1:-}" in
   up) up ;;
+  compose-v2) compose_v2 ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|compose-v2" >&2; exit 2 ;;
 esac

@@ -23,8 +23,13 @@ def wheel_java_opts() -> str:
 def main() -> None:
     jobmanager = os.environ.get("JOB_MANAGER_RPC_ADDRESS", "jobmanager")
     own_host = os.environ.get("TASK_MANAGER_HOST") or socket.gethostname()
+    # No JVM DNS cache: on a Docker network a container's IP is handed to the next container
+    # once it is gone. With the default 30 s cache, the JobManager kept dialling a killed
+    # TaskManager's name at the IP the fresh TaskManager had just received, and Pekko's
+    # remoting wedged both (checked here). Lookups on the network are local and cheap.
+    java_opts = f"{wheel_java_opts()} -Dsun.net.inetaddr.ttl=0 -Dsun.net.inetaddr.negative.ttl=0".strip()
     settings: dict[str, str] = {
-        "env.java.opts.all": wheel_java_opts(),
+        "env.java.opts.all": java_opts,
         "env.log.dir": "/opt/flink/log",
         "env.pid.dir": "/opt/flink/tmp",
         "io.tmp.dirs": "/opt/flink/tmp",
