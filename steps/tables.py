@@ -67,6 +67,7 @@ def _await_rows(
     eventually: Any,
     settle: Settle,
 ) -> None:
+    __tracebackhide__ = True
     columns, expected = table_rows(datatable)
     evidence.tables.add(table)
     expectation = evidence.expect(

@@ -157,6 +157,7 @@ def _await_dlq(
     kafka_bootstrap: str,
     settle: Settle,
 ) -> None:
+    __tracebackhide__ = True
     columns, expected = table_rows(datatable)
     mine = [r for r in evidence.published if r.topic != topic]
     expectation = evidence.expect(
