@@ -79,7 +79,29 @@ def _run_id(text: str) -> str:
     return check_run_id(text) or text
 
 
+def _number(kind: type[int] | type[float], low: float, high: float | None = None) -> Callable[[str], Any]:
+    """A bounded int/float parser whose error repeats the value (Click's own range error does not)."""
+    noun = "an integer" if kind is int else "a number"
+    bounds = f"between {low:g} and {high:g}" if high is not None else f">= {low:g}"
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not {noun}") from None
+        if not (low <= value and (high is None or value <= high)):  # also refuses nan
+            raise ValueError(f"{text!r} must be {bounds}")
+        return value
+
+    return parse
+
+
 DEFAULT_CODES = CodeList(DEFAULT_CURRENCIES)
+RATE = _parser(_number(float, 0))
+COUNT = _parser(_number(int, 0))
+PARTITIONS = _parser(_number(int, 1))
+RETENTION = _parser(_number(float, 0.001))
+SHARE = _parser(_number(float, 0, 1))
 DURATION = _parser(parse_duration)
 START_TIME = _parser(parse_start_time)
 CURRENCIES = _parser(_codes(check_currencies))
@@ -100,10 +122,14 @@ Topic = Annotated[str, typer.Option(envvar="ORDERS_TOPIC", help="Topic to send t
 Partitions = Annotated[
     int | None,
     typer.Option(
-        min=1, help="Create the topic with this many partitions if it is missing (else it must exist)"
+        parser=PARTITIONS,
+        metavar="N",
+        help="Create the topic with this many partitions if it is missing (else it must exist)",
     ),
 ]
-RetentionDays = Annotated[float, typer.Option(min=0.001, help="Retention of a topic created by --partitions")]
+RetentionDays = Annotated[
+    float, typer.Option(parser=RETENTION, metavar="DAYS", help="Retention of a topic created by --partitions")
+]
 DryRun = Annotated[
     bool, typer.Option("--dry-run", help="Send nothing: check every event against the contract and count")
 ]
@@ -184,12 +210,14 @@ def produce_orders(
     rate: Annotated[
         float | None,
         typer.Option(
-            min=0,
+            parser=RATE,
+            metavar="PER_SECOND",
             help=f"Events per second; 0 = as fast as possible (default: {DEFAULT_KAFKA_RATE:g} to Kafka, 0 with --output/--dry-run)",
         ),
     ] = None,
     count: Annotated[
-        int | None, typer.Option(min=0, help="Stop after N events (default: until Ctrl-C)")
+        int | None,
+        typer.Option(parser=COUNT, metavar="N", help="Stop after N events (default: until Ctrl-C)"),
     ] = None,
     duration: Annotated[
         timedelta | None,
@@ -212,11 +240,13 @@ def produce_orders(
         typer.Option(parser=CURRENCIES, metavar="CODES", help="Comma-separated ISO-4217 codes"),
     ] = DEFAULT_CODES,
     invalid_ratio: Annotated[
-        float, typer.Option(min=0, max=1, help="Share broken on purpose (sent anyway)")
+        float, typer.Option(parser=SHARE, metavar="0..1", help="Share broken on purpose (sent anyway)")
     ] = 0.0,
-    duplicate_ratio: Annotated[float, typer.Option(min=0, max=1, help="Share re-sent byte-identical")] = 0.0,
+    duplicate_ratio: Annotated[
+        float, typer.Option(parser=SHARE, metavar="0..1", help="Share re-sent byte-identical")
+    ] = 0.0,
     late_ratio: Annotated[
-        float, typer.Option(min=0, max=1, help="Share with event_time hours to days behind")
+        float, typer.Option(parser=SHARE, metavar="0..1", help="Share with event_time hours to days behind")
     ] = 0.0,
     invalid_kinds: Annotated[
         CodeList | None,
@@ -287,7 +317,10 @@ def publish(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="JSONL, one event a line")
     ],
-    rate: Annotated[float, typer.Option(min=0, help="Events per second; 0 = as fast as possible")] = 0.0,
+    rate: Annotated[
+        float,
+        typer.Option(parser=RATE, metavar="PER_SECOND", help="Events per second; 0 = as fast as possible"),
+    ] = 0.0,
     dry_run: DryRun = False,
     bootstrap_servers: Bootstrap = DEFAULT_BOOTSTRAP,
     topic: Topic = DEFAULT_TOPIC,

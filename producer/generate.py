@@ -114,6 +114,8 @@ class OrderStream:
         faults: FaultMix | None = None,
         pool_size: int = 2048,
     ) -> None:
+        if start_time is not None and start_time.utcoffset() is None:
+            raise ValueError("start_time must carry a time zone (naive times are ambiguous)")
         self.seed = seed
         self.start_time = (start_time or datetime.now(UTC)).astimezone(UTC)
         self.profile = profile or OrderProfile()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 MIN_WAIT = 0.001  # below this, waiting costs more than it saves: run ahead, catch up next time
 
+_SECONDS = re.compile(r"\d+(?:\.\d+)?")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -51,14 +52,16 @@ class Pacer:
 def parse_duration(text: str) -> timedelta:
     """'30s', '5m', '1h30m', '250ms', '2d' or a plain number of seconds ('45')."""
     cleaned = text.strip().lower()
+    if _SECONDS.fullmatch(cleaned):
+        parts = [(cleaned, "s")]
+    else:
+        parts = _DURATION_PART.findall(cleaned)
+        if not parts or "".join(number + unit for number, unit in parts) != cleaned:
+            raise ValueError(f"{text!r} is not a duration; use e.g. 30s, 5m, 1h30m, 250ms or 2d")
     try:
-        return timedelta(seconds=float(cleaned))
-    except ValueError:
-        pass
-    parts = _DURATION_PART.findall(cleaned)
-    if not parts or "".join(number + unit for number, unit in parts) != cleaned:
-        raise ValueError(f"{text!r} is not a duration; use e.g. 30s, 5m, 1h30m, 250ms or 2d")
-    return timedelta(seconds=sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts))
+        return timedelta(seconds=sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts))
+    except OverflowError:
+        raise ValueError(f"{text!r} is too long a duration") from None
 
 
 def parse_start_time(text: str) -> datetime:
