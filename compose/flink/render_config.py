@@ -44,6 +44,10 @@ def main() -> None:
         "taskmanager.data.port": "6121",
         "taskmanager.numberOfTaskSlots": os.environ.get("TASK_MANAGER_NUMBER_OF_TASK_SLOTS", "2"),
         "taskmanager.memory.process.size": "2560m",
+        # As the local provider (fixtures/local/components.py): every redeployment loads the
+        # job's classes again (Iceberg, the AWS SDK); the 256m default ran out of Metaspace.
+        "taskmanager.memory.jvm-metaspace.size": "640m",
+        "jobmanager.memory.jvm-metaspace.size": "384m",
         "parallelism.default": "1",
         "rest.address": jobmanager,
         "rest.bind-address": "0.0.0.0",
