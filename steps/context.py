@@ -65,6 +65,7 @@ class ScenarioState:
     last_topic: str = ""
     flow: Flow | None = None
     settle_rounds: int = 0
+    settled_at: int = 0  # how many records (not markers) had been published at the last settle
     checkpoints_at_fault: int = 0  # completed checkpoints when a runtime was killed or restarted
 
 
@@ -87,7 +88,7 @@ def flows(scenario_state: ScenarioState) -> Iterator[list[Flow]]:
         flow.stop()
 
 
-Settle = Callable[[], None]
+Settle = Callable[..., None]  # settle(timeout=None, watch=None)
 
 
 @pytest.fixture
@@ -116,7 +117,9 @@ def settle(
     After this, "exactly", "only once" and "nothing else" can be asserted without guessing.
     Markers carry `settle-` in their ids and are left out of every assertion."""
 
-    def wait() -> None:
+    def wait(timeout: float | None = None, watch: Callable[[], Probe] | None = None) -> None:
+        """`watch`, when given, is looked at on every probe too: its last seen is shown as progress
+        and kept by the step for the diagnostics, so a timeout here still says what was found."""
         touched = sorted(
             {
                 (r.topic, r.partition)
@@ -124,8 +127,9 @@ def settle(
                 if r.topic != DLQ_TOPIC and r.intent != MARKER
             }
         )
-        if not touched:
-            return
+        published = sum(1 for r in evidence.published if r.intent != MARKER)
+        if not touched or published == scenario_state.settled_at:
+            return  # nothing new since the last settle: it still holds
         scenario_state.settle_rounds += 1
         key_column = run_scope.key_column
         ids = []

@@ -86,10 +86,14 @@ def _await_rows(
             f"{len(found)} rows of this scenario, {len(result.missing)} of {len(expected)} missing",
         )
 
-    eventually(f"{len(expected)} rows of this scenario in {table}", look, fatal=(UnknownColumn,))
-    if exactly:
-        settle()
+    if not exactly:
+        eventually(f"{len(expected)} rows of this scenario in {table}", look, fatal=(UnknownColumn,))
+    else:
+        # Once the job has committed everything this scenario published, one look is the truth.
+        settle(watch=look)
         found = _rows(iceberg_catalog, table, run_scope)
+        if found:
+            _check_columns(iceberg_catalog, table, columns)
         result = match_rows(expected, found, columns, run_scope)
         expectation.found = shown_rows(found, columns, run_scope)
         expectation.missing = result.missing
@@ -215,9 +219,7 @@ def table_holds_each_event_once(
             not missing, f"{len(ids & set(events))} of {len(events)} events in {len(found)} rows", found
         )
 
-    timeout = eventually.timeout * (2.5 if len(events) > 100 else 1)
-    eventually(f"{len(events)} events of this scenario in {table}", look, timeout=timeout)
-    settle()
+    settle(timeout=eventually.timeout * (2.5 if len(events) > 100 else 1), watch=look)
     found = _rows(iceberg_catalog, table, run_scope)
     by_id: dict[str, list[dict[str, Any]]] = {}
     for row in found:
@@ -252,8 +254,7 @@ def table_holds_count(
         found = len(_rows(iceberg_catalog, table, run_scope))
         return Probe(found >= count, f"{found} rows of this scenario")
 
-    eventually(f"{count} rows of this scenario in {table}", look)
-    settle()
+    settle(watch=look)
     found = len(_rows(iceberg_catalog, table, run_scope))
     assert found == count, f"{found} rows of this scenario in {table}, expected {count}"
 

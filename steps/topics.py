@@ -174,9 +174,11 @@ def _await_dlq(
             f"{len(found)} dead-letter records of this scenario, {len(result.missing)} missing",
         )
 
-    eventually(f"{len(expected)} dead-letter records of this scenario in {topic}", look)
-    if exactly:
-        settle()
+    if not exactly:
+        eventually(f"{len(expected)} dead-letter records of this scenario in {topic}", look)
+    else:
+        # Once the job has committed everything this scenario published, one look is the truth.
+        settle(watch=look)
         found = _dlq_rows(dlq_records_of(kafka_bootstrap, topic, mine))
         result = match_rows(expected, found, columns, run_scope)
         expectation.found = shown_rows(found, columns, run_scope)
