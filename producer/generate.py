@@ -139,6 +139,7 @@ class OrderStream:
         duplicate_cut = invalid_cut + faults.duplicate_ratio
         late_cut = duplicate_cut + faults.late_ratio
         kinds, n_kinds = faults.invalid_kinds, len(faults.invalid_kinds)
+        new_tuple = tuple.__new__
         recent: list[GeneratedEvent] = []
         time_prefix: dict[int, str] = {}
         sequence = 0
@@ -183,14 +184,17 @@ class OrderStream:
                 continue
             # The canonical encoding, field order as in OrderCreatedV1. No escaping is needed: every
             # value is hex, digits, an ISO code or an id restricted to [A-Za-z0-9_.-].
-            event = GeneratedEvent(
-                order_id.encode(),
+            event = new_tuple(  # GeneratedEvent(...) without its Python-level __new__: half the cost
+                GeneratedEvent,
                 (
-                    f'{{"event_id":"{event_id}","event_time":"{event_time}","order_id":"{order_id}",'
-                    f'"user_id":"{user_id}","order_amount":"{amount}","currency":"{currency}",'
-                    f'"order_status":"CREATED","schema_version":"1"}}'
-                ).encode(),
-                intent,
+                    order_id.encode(),
+                    (
+                        f'{{"event_id":"{event_id}","event_time":"{event_time}","order_id":"{order_id}",'
+                        f'"user_id":"{user_id}","order_amount":"{amount}","currency":"{currency}",'
+                        f'"order_status":"CREATED","schema_version":"1"}}'
+                    ).encode(),
+                    intent,
+                ),
             )
             if duplicate_cut > invalid_cut:  # only remember when duplicates are wanted
                 if len(recent) < RECENT_FOR_DUPLICATES:

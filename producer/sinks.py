@@ -77,26 +77,25 @@ class FileSink:
     def __init__(self, stream: BinaryIO, name: str) -> None:
         self.stream = stream
         self.name = name
-        self._counts = SinkCounts()
+        self.written = 0  # a plain int: this runs 200,000 times a second
 
     def send(self, event: GeneratedEvent) -> None:
         try:
             self.stream.write(event.value + b"\n")
         except BrokenPipeError:
             raise OutputClosed from None
-        self._counts.sent += 1
-        self._counts.delivered += 1
+        self.written += 1
 
     def wait(self, seconds: float) -> None:
         time.sleep(seconds)
 
     def finish(self) -> None:
-        with contextlib.suppress(BrokenPipeError):
+        with contextlib.suppress(BrokenPipeError):  # the reader left: nothing to flush to
             self.stream.flush()
 
     @property
     def counts(self) -> SinkCounts:
-        return self._counts
+        return SinkCounts(sent=self.written, delivered=self.written)
 
 
 class DryRunSink:
