@@ -120,5 +120,10 @@ def test_a_plain_redeployment_loses_nothing(
     _rows_of(orders_table, run_id, expected=3)
     stack.submit_job()  # `analytics-stack submit`
     publish([encode(order(run_id, i)) for i in range(3, 5)])
-    rows = _rows_of(orders_table, run_id, expected=5)
-    assert {r["order_id"] for r in rows} == {f"ord-{run_id}-{i}" for i in range(5)}
+    expected = {f"ord-{run_id}-{i}" for i in range(5)}
+
+    def all_orders_present() -> Probe:
+        found = {r["order_id"] for r in orders_table.rows(StartsWith("order_id", f"ord-{run_id}-"))}
+        return Probe(found == expected, f"orders {sorted(found)}")
+
+    wait_for(f"every order of run {run_id} after a plain redeployment", all_orders_present, timeout=120)
