@@ -6,12 +6,14 @@ fresh topic, so runs never see each other's records.
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from confluent_kafka import Consumer, TopicPartition
@@ -148,6 +150,34 @@ def test_the_cli_creates_the_topic_and_delivers_everything(kafka_bootstrap: str,
     flat = " ".join(result.stderr.replace("│", " ").split())
     assert "sent 500" in flat and "delivered 500" in flat and "failed 0" in flat
     assert len(read_all(kafka_bootstrap, topic, expected=500)) == 500
+
+
+def test_publish_sends_the_valid_lines_as_written_and_reports_the_rest(
+    kafka_bootstrap: str, topic: str, tmp_path: Path
+) -> None:
+    good = [e.value for e in generate_orders(20, seed=4, start_time=START, run_id="file")]
+    bad = [b'{"order_id": "ord-file-x"}', json.dumps({**json.loads(good[0]), "currency": "EURO"}).encode()]
+    source = tmp_path / "orders.jsonl"
+    source.write_bytes(b"\n".join(good[:10] + bad + good[10:]) + b"\n")
+    result = CliRunner().invoke(
+        app,
+        [
+            "publish",
+            str(source),
+            "--bootstrap-servers",
+            kafka_bootstrap,
+            "--topic",
+            topic,
+            "--partitions",
+            "2",
+        ],
+    )
+    assert result.exit_code == 4, result.stderr  # sent, but some lines were rejected
+    assert "line 11: event_id=(absent): is required (missing_field)" in result.stderr
+    assert "line 12: currency='EURO'" in result.stderr
+    records = read_all(kafka_bootstrap, topic, expected=20)
+    assert sorted(r.value for r in records) == sorted(good)
+    assert all(r.key == json.loads(r.value or b"")["order_id"].encode() for r in records)
 
 
 def test_a_missing_topic_without_partitions_is_refused(kafka_bootstrap: str, topic: str) -> None:
