@@ -101,10 +101,11 @@ def _json_type(value: Any) -> str:
 def _require_str(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise _reject(Kind.INVALID_TYPE, f"must be {what}, not {_json_type(value)}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a "\ud800" escape: unwritable downstream
-        raise _reject(Kind.NOT_UTF8, "must be valid Unicode text (lone surrogate)") from None
+    if not value.isascii():  # isascii is a flag check; encoding is the slow path
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a "\ud800" escape: unwritable downstream
+            raise _reject(Kind.NOT_UTF8, "must be valid Unicode text (lone surrogate)") from None
     return value
 
 
@@ -364,6 +365,11 @@ def _reject_json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")  # NaN / Infinity: Python's json accepts them, JSON does not
 
 
+# One decoder for every call (json.loads with options builds a new one each time): numbers with a
+# fraction or exponent become Decimal, exactly as written.
+_JSON = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_json_constant)
+
+
 def _validate(raw: bytes | bytearray | memoryview | str) -> OrderCreatedV1 | Rejection:
     if isinstance(raw, str):
         text = raw
@@ -385,7 +391,7 @@ def _validate(raw: bytes | bytearray | memoryview | str) -> OrderCreatedV1 | Rej
             Kind.OVERSIZED, PAYLOAD, f"{size} bytes", f"must be at most {MAX_PAYLOAD_BYTES} bytes"
         )
     try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=_reject_json_constant)
+        document = _JSON.decode(text)
     except (ValueError, RecursionError) as exc:
         return Rejection(Kind.MALFORMED_JSON, PAYLOAD, preview(text), f"must be JSON: {exc}"[:160])
     if not isinstance(document, dict):
