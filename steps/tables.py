@@ -28,7 +28,14 @@ from fixtures.waits import Probe
 from steps.context import Settle
 from steps.support.kafka import MARKER
 from steps.support.scope import RunScope
-from steps.support.tables import expected_partition, own_rows, partition_fields, partitions_of, table_columns
+from steps.support.tables import (
+    expected_partition,
+    own_rows,
+    partition_fields,
+    partitions_of,
+    rows_with,
+    table_columns,
+)
 from steps.support.values import cell_matches, match_rows, parse_instant, show, shown_rows, table_rows
 
 
@@ -242,8 +249,31 @@ def table_holds_each_event_once(
         f"{len(missing)} missing, {len(twice)} stored more than once, {len(unknown)} not published, "
         f"{len(differing)} not as published"
     )
+    if missing:
+        expectation.note += _already_stored(
+            iceberg_catalog, table, id_column, [str(d[id_column]) for d in missing]
+        )
     assert not (missing or twice or unknown or differing), expectation.note
     expectation.met = True
+
+
+def _already_stored(catalog: Catalog, table: str, id_column: str, ids: list[str]) -> str:
+    """A hint when missing events' ids are in the table under other rows: the job stores an id
+    once, so an event id reused across runs (e.g. a fixed producer seed) is dropped as a duplicate."""
+    try:
+        earlier = rows_with(catalog, table, id_column, ids)
+    except Exception as exc:  # a hint only
+        return f"\n(could not look the missing {id_column}s up: {type(exc).__name__})"
+    if not earlier:
+        return ""
+    example = earlier[0]
+    distinct = len({row.get(id_column) for row in earlier})
+    return (
+        f"\nHINT: {distinct} of the {len(ids)} missing {id_column}s are already in {table}, in {len(earlier)} "
+        f"rows of other runs (e.g. {example.get(id_column)} as {example.get('order_id', '?')}, processed at "
+        f"{example.get('processed_at')}): the job stores each {id_column} once, so these were dropped as "
+        "duplicates. Were the same events published before on this job?"
+    )
 
 
 @then(parsers.parse('the table "{table}" eventually holds {count:d} rows of this scenario'))

@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import NoSuchTableError
-from pyiceberg.expressions import StartsWith
+from pyiceberg.expressions import In, StartsWith
 
 EPOCH_DAY = date(1970, 1, 1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -29,6 +29,21 @@ def own_rows(catalog: Catalog, identifier: str, column: str, prefix: str) -> lis
     if table.current_snapshot() is None:
         return []
     return list(table.scan(row_filter=StartsWith(column, prefix)).to_arrow().to_pylist())
+
+
+def rows_with(
+    catalog: Catalog, identifier: str, column: str, values: list[str], limit: int = 500
+) -> list[dict[str, Any]]:
+    """Rows whose `column` is one of `values`, whoever wrote them (for "already stored" hints)."""
+    if not values:
+        return []
+    try:
+        table = catalog.load_table(identifier)
+    except NoSuchTableError:
+        return []
+    if table.current_snapshot() is None:
+        return []
+    return list(table.scan(row_filter=In(column, values[:limit])).to_arrow().to_pylist())
 
 
 def table_columns(catalog: Catalog, identifier: str) -> list[str]:
