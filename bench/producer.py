@@ -133,8 +133,10 @@ def bench_yardstick(bootstrap: str, topic: str, events: int, record_size: int) -
         "--throughput", "-1", "--producer-props", *props,
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+    # progress lines share the format; the final one alone goes on to percentiles ("… ms 50th")
     final = re.search(
-        r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency", done.stdout
+        r"(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency.*50th",
+        done.stdout,
     )
     if done.returncode != 0 or final is None:
         raise SystemExit(

@@ -189,7 +189,13 @@ def _sink(
     elif output == "-":
         yield FileSink(sys.stdout.buffer, "stdout (JSONL)"), []
     elif output is not None:
-        with open(output, "wb") as stream:
+        try:
+            stream = open(output, "wb")  # noqa: SIM115 - closed below, after the run
+        except OSError as exc:
+            raise typer.BadParameter(
+                f"cannot write {output!r}: {exc.strerror}", param_hint="'--output'"
+            ) from None
+        with stream:
             yield FileSink(stream, f"{output} (JSONL)"), []
     else:
         publisher, note = _publisher(bootstrap, topic, partitions, retention_days)

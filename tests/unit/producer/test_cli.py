@@ -73,12 +73,13 @@ def test_dry_run_sends_nothing_and_reports_what_would_be_rejected() -> None:
         (["--run-id", "no spaces"], "--run-id", "no spaces"),
         (["--partitions", "0"], "--partitions", "'0' must be >= 1"),
         (["--skew", "soon"], "--skew", "'soon' is not a duration"),
+        (["--output", "/nonexistent/dir/x.jsonl"], "--output", "cannot write"),
     ],
 )
 def test_a_bad_option_value_is_a_clear_error_naming_the_option(
     args: list[str], option: str, fragment: str
 ) -> None:
-    code, stdout, stderr = produce("-o", "-", "--count", "1", *args)
+    code, stdout, stderr = produce("--count", "1", *(args if "--output" in args else ["-o", "-", *args]))
     assert code == 2 and stdout == b""
     flat = " ".join(stderr.replace("│", " ").split())  # rich wraps the error box
     assert f"Invalid value for '{option}'" in flat and fragment in flat, flat
