@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Deploy pipeline/order_ingest_job.py from the working tree (mounted at /opt/orderflow) to the
+# compose stack: topics made, a running previous version cancelled (--savepoint: stopped with a
+# savepoint and resumed from it), `flink run` inside the JobManager container.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+exec .venv/bin/python -m fixtures.containers submit-compose --project "$PROJECT" "$@"
