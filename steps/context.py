@@ -80,7 +80,7 @@ def publisher(kafka_bootstrap: str, evidence: Evidence) -> Publisher:
 
 
 @pytest.fixture
-def flows(scenario_state: ScenarioState) -> Iterator[list[Flow]]:
+def flows() -> Iterator[list[Flow]]:
     """Every flow a scenario starts is stopped when it ends, red or green."""
     started: list[Flow] = []
     yield started
