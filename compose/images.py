@@ -4,6 +4,7 @@
     .venv/bin/python compose/images.py              # build what is missing, tag :dev, write compose/.env
     .venv/bin/python compose/images.py flink kafka  # only these
     .venv/bin/python compose/images.py --force      # rebuild even if the tag exists
+    .venv/bin/python compose/images.py --no-cache   # rebuild from scratch (measures a cold build)
     .venv/bin/python compose/images.py --json       # print {name: tag} (for scripts)
 
 Each image's build context is assembled in compose/<name>/context/ (git-ignored) from:
@@ -223,12 +224,14 @@ def require_engine() -> None:
         raise BuildError("no Docker engine answers: start one with `compose/engine.sh up`")
 
 
-def build(image: Image, tag: str) -> None:
+def build(image: Image, tag: str, *, no_cache: bool = False) -> None:
     STATE.mkdir(parents=True, exist_ok=True)
     build_log = STATE / f"{image.name}.build.log"
     # The classic builder (BuildKit is not available here); --network host so apt in RUN
     # reaches the Debian mirror through the host's network.
     command = ["docker", "build", "--network", "host", "-t", tag, "-t", image.dev_tag, str(image.context)]
+    if no_cache:
+        command.insert(2, "--no-cache")
     with build_log.open("w") as out:
         result = subprocess.run(
             command,
@@ -243,7 +246,7 @@ def build(image: Image, tag: str) -> None:
 
 
 def ensure_images(
-    names: Iterable[str] | None = None, *, force: bool = False, write_env: bool = True
+    names: Iterable[str] | None = None, *, force: bool = False, no_cache: bool = False, write_env: bool = True
 ) -> dict[str, Result]:
     """Build each image whose context hash has no image yet; return name → result."""
     require_engine()
@@ -256,12 +259,14 @@ def ensure_images(
         started = time.monotonic()
         context = assemble(image)
         tag = image.tag(context_digest(context, cache))
-        built = force or not image_exists(tag)
+        built = force or no_cache or not image_exists(tag)
         if built:
             log(f"{image.name}: building {tag}")
-            build(image, tag)
+            build(image, tag, no_cache=no_cache)
         else:
             docker("tag", tag, image.dev_tag)  # :dev follows the current inputs
+        if built:
+            _drop_superseded(image, tag)
         results[image.name] = Result(image, tag, built, time.monotonic() - started, image_size_mb(tag))
         verb = "built" if built else "up to date"
         log(
@@ -271,6 +276,17 @@ def ensure_images(
     if write_env:
         _write_env({name: result.tag for name, result in results.items()})
     return results
+
+
+def _drop_superseded(image: Image, current: str) -> None:
+    """Untag this image's older hashes: each edit of an input would otherwise leave ~1 GB behind.
+    (An image a container still uses stays; Docker refuses, and that is fine.)"""
+    listed = docker(
+        "images", f"{REPOSITORY}/{image.name}", "--format", "{{.Repository}}:{{.Tag}}"
+    ).stdout.split()
+    for old in listed:
+        if old not in (current, image.dev_tag):
+            docker("rmi", old, check=False)
 
 
 def _write_env(tags: dict[str, str]) -> None:
@@ -293,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", help=f"images to build: {', '.join(IMAGES)} (default: all)")
     parser.add_argument("--force", action="store_true", help="rebuild even when the tag exists")
+    parser.add_argument("--no-cache", action="store_true", help="rebuild without Docker's layer cache")
     parser.add_argument("--json", action="store_true", help="print {name: tag} on stdout")
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(IMAGES)
@@ -300,7 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown image(s) {', '.join(sorted(unknown))}; choose from {', '.join(IMAGES)}")
     started = time.monotonic()
     try:
-        results = ensure_images(args.names or None, force=args.force)
+        results = ensure_images(args.names or None, force=args.force, no_cache=args.no_cache)
     except BuildError as exc:
         print(f"[images] {exc}", file=sys.stderr)
         return 1
