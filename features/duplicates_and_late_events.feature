@@ -7,7 +7,7 @@ Feature: Duplicates are stored once; late and out-of-order events still land
     Given the Flink job "order_ingest_job" is running
 
   @smoke
-  Scenario: The same event published twice is stored once
+  Scenario: A duplicate (the same event published twice) is stored once
     When these events are published to "orders.created.v1":
       | event_id | order_id | order_amount |
       | e-1      | ord-1    | 25.00        |
@@ -18,7 +18,7 @@ Feature: Duplicates are stored once; late and out-of-order events still land
       | e-1      | ord-1    | 25.00        |
       | e-2      | ord-2    | 30.00        |
 
-  Scenario: An event re-sent with other values keeps its first version
+  Scenario: A duplicate with other values keeps the first version of the event
     When these events are published to "orders.created.v1":
       | event_id | order_id | order_amount |
       | e-1      | ord-1    | 25.00        |
