@@ -5,7 +5,7 @@ parallelism 1 and 2 and prints rows committed to Iceberg per second (first row â
 is not used: the clock runs from job start to the commit that holds every valid row) and the
 DLQ count. Each run writes its own table, so runs do not disturb each other or analytics.orders.
 
-    .venv/bin/python bench/pipeline.py [--events 1000000] [--parallelism 1 2]
+    .venv/bin/python bench/bench_pipeline.py [--events 1000000] [--parallelism 1 2]
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 `kafka-producer-perf-test` (ProducerPerformance, from the broker's jars) as the yardstick, with the
 same record size, acks=all, idempotence and linger.ms.
 
-    .venv/bin/python bench/producer.py                                      # generation only
-    .venv/bin/python bench/producer.py --bootstrap-servers 127.0.0.1:9092   # + publishing and yardstick
+    .venv/bin/python bench/bench_producer.py                                      # generation only
+    .venv/bin/python bench/bench_producer.py --bootstrap-servers 127.0.0.1:9092   # + publishing and yardstick
 
 Goals (issue 5): >= 200,000 events/s generated; published >= 0.5x the yardstick. Both paths are the
 CLI's own (`run()` with the file and Kafka sinks), so the figures are what `analytics-producer
@@ -11,15 +11,7 @@ produce orders --output /dev/null` and `--rate 0` achieve. CPU rates are printed
 machine the wall clock also measures the neighbours.
 """
 
-# ruff: noqa: E402 - the import path is fixed before the imports, see below
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This script is named like the package it measures: when run as `python bench/producer.py`,
-# bench/ comes first on the import path and `import producer` would find this file. Drop it.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import io
