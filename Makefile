@@ -1,15 +1,22 @@
 # orderflow — every entry point. `make setup` is idempotent; `make test` is the CI gate.
 SHELL := /bin/bash
 VENV := .venv/bin
-PYTEST_REPORTS := --junitxml=reports/junit-$(1).xml
+PYTEST := $(VENV)/pytest -q -p no:cacheprovider
 
-.PHONY: help setup lint unit integration features test demo up down status submit package clean
+.PHONY: help setup engine images lint unit integration integration-containers features features-local \
+        test demo up down submit local-up local-down status package clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
 
-setup:  ## make both Python envs and fetch every JVM jar (idempotent; seconds when cached)
+setup:  ## both Python envs + every JVM jar from Maven Central (idempotent; seconds when cached)
 	@scripts/setup.sh
+
+engine:  ## a Docker engine (installs and starts one here; nothing to do where Docker runs)
+	@compose/engine.sh up
+
+images: setup engine  ## the four images, FROM debian:bookworm-slim, rebuilt only when their inputs change
+	$(VENV)/python compose/images.py
 
 lint: setup  ## ruff
 	$(VENV)/ruff check .
@@ -17,35 +24,54 @@ lint: setup  ## ruff
 
 unit: setup  ## unit tests (no stack)
 	@mkdir -p reports
-	$(VENV)/pytest tests/unit -q --junitxml=reports/junit-unit.xml
+	$(PYTEST) tests/unit --junitxml=reports/junit-unit.xml
 
-integration: setup  ## integration tests against the real local stack (booted by the tests)
+integration: setup  ## integration tests against the real stack, local provider (booted and stopped by pytest)
 	@mkdir -p reports
-	$(VENV)/pytest tests/integration tests/package -q -m integration --stack=local --junitxml=reports/junit-integration.xml
+	$(PYTEST) tests/integration tests/package -m integration --stack=local \
+	  --ignore=tests/integration/test_containers_cleanup.py \
+	  --junitxml=reports/junit-integration-local.xml
 
-features: setup  ## the Gherkin acceptance suite
+integration-containers: images  ## the chain test and the cleanup test on the containers provider
 	@mkdir -p reports
-	$(VENV)/pytest features -q --junitxml=reports/junit-features.xml --cucumberjson=reports/cucumber.json
+	$(PYTEST) tests/integration/test_chain.py tests/integration/test_containers_cleanup.py --stack=containers \
+	  --junitxml=reports/junit-integration-containers.xml
 
-test: lint unit integration  ## the CI gate: ruff + unit + integration
+features: images  ## the Gherkin acceptance suite on the containers provider (the default)
+	@mkdir -p reports
+	$(PYTEST) features --stack=containers --junitxml=reports/junit-features-containers.xml \
+	  --cucumberjson=reports/cucumber-containers.json
 
-demo: setup  ## stack up, job submitted, orders in, rows printed from Iceberg; stack left running
+features-local: setup  ## the Gherkin acceptance suite on the local provider (no Docker)
+	@mkdir -p reports
+	$(PYTEST) features --stack=local --junitxml=reports/junit-features-local.xml \
+	  --cucumberjson=reports/cucumber-local.json
+
+test: lint unit integration integration-containers features  ## the CI gate: ruff, unit, integration (local + containers), features (containers)
+
+demo: setup  ## local stack up, job submitted, orders in, rows printed from Iceberg; the stack stays up
 	$(VENV)/analytics-stack demo
 
-up: setup  ## start the local stack (no Docker)
+up: setup  ## the PRD's compose stack (Kafka 9092, Flink UI 8081, LocalStack 4566, catalog 8181), healthy
+	compose/up.sh
+
+down:  ## remove the compose stack
+	compose/down.sh
+
+submit:  ## (re)deploy the job from the working tree to the compose stack
+	compose/submit.sh
+
+local-up: setup  ## the same runtimes as local processes (no Docker)
 	$(VENV)/analytics-stack up
 
-down:  ## stop the local stack
+local-down:  ## stop the local processes
 	$(VENV)/analytics-stack down
 
-status:  ## health of each runtime
+status:  ## health of each runtime of the running stack
 	$(VENV)/analytics-stack status
-
-submit:  ## redeploy the job from the working tree
-	$(VENV)/analytics-stack submit
 
 package: setup  ## dist/order_ingest_job.zip for AWS Managed Flink (code + deps + one uber jar)
 	$(VENV)/python scripts/package.py
 
-clean: down  ## drop the run folder (topics, checkpoints, table files)
+clean: local-down  ## drop the run folders and reports
 	rm -rf .run reports
