@@ -64,7 +64,7 @@ def run_job(
 ) -> dict[str, float]:
     tag = uuid.uuid4().hex[:6]
     table_name = f"orders_bench_p{parallelism}_{tag}"
-    dlq = f"{topic}.dlq.p{parallelism}"
+    dlq = f"{topic}.dlq.{mode}.p{parallelism}"
     ensure_topic(stack.endpoints.kafka_bootstrap, dlq, partitions=1)
     started = time.monotonic()
     handle = stack.submit_job(

@@ -125,7 +125,10 @@ class OrderStream:
 
     def __iter__(self) -> Iterator[GeneratedEvent]:
         # Locals on purpose: this loop runs a million times a second-ish, attribute lookups show.
-        rng = Random(f"orderflow:{self.seed}:stream")
+        # A run id namespaces the event ids too: the same seed in two runs must not produce
+        # event_ids the pipeline would (rightly) drop as duplicates of the first run.
+        run = f":{self.profile.run_id}" if self.profile.run_id else ""
+        rng = Random(f"orderflow:{self.seed}{run}:stream")
         bits, rand = rng.getrandbits, rng.random
         users, prices = self.pools.users, self.pools.prices
         n_users, n_prices = len(users), len(prices)

@@ -161,3 +161,13 @@ def test_bad_options_fail_at_the_call_with_a_clear_message(options: dict[str, ob
 def test_n_none_is_an_endless_stream() -> None:
     stream = generate_orders(None, seed=1, start_time=START)
     assert len([next(stream) for _ in range(5000)]) == 5000
+
+
+def test_a_run_id_namespaces_event_ids_as_well_as_order_ids() -> None:
+    from producer.generate import generate_orders as generate
+
+    first = [json.loads(e.value)["event_id"] for e in generate(20, seed=7, run_id="a")]
+    second = [json.loads(e.value)["event_id"] for e in generate(20, seed=7, run_id="b")]
+    again = [json.loads(e.value)["event_id"] for e in generate(20, seed=7, run_id="a")]
+    assert not set(first) & set(second)
+    assert first == again
