@@ -36,7 +36,15 @@ from steps.support.tables import (
     rows_with,
     table_columns,
 )
-from steps.support.values import cell_matches, match_rows, parse_instant, show, shown_rows, table_rows
+from steps.support.values import (
+    assert_exact,
+    cell_matches,
+    compare,
+    parse_instant,
+    show,
+    shown_rows,
+    table_rows,
+)
 
 
 class UnknownColumn(AssertionError):
@@ -85,9 +93,7 @@ def _await_rows(
         found = _rows(iceberg_catalog, table, run_scope)
         if found:
             _check_columns(iceberg_catalog, table, columns)
-        result = match_rows(expected, found, columns, run_scope)
-        expectation.found = shown_rows(found, columns, run_scope)
-        expectation.missing = result.missing
+        result = compare(expectation, expected, found, columns, run_scope)
         return Probe(
             result.complete,
             f"{len(found)} rows of this scenario, {len(result.missing)} of {len(expected)} missing",
@@ -101,20 +107,15 @@ def _await_rows(
         found = _rows(iceberg_catalog, table, run_scope)
         if found:
             _check_columns(iceberg_catalog, table, columns)
-        result = match_rows(expected, found, columns, run_scope)
-        expectation.found = shown_rows(found, columns, run_scope)
-        expectation.missing = result.missing
-        expectation.unexpected = shown_rows(result.unexpected, columns, run_scope)
-        assert result.complete and not result.unexpected, (
-            f"rows of this scenario in {table}: {len(result.missing)} missing, {len(result.unexpected)} "
-            f"unexpected (see the expected vs. found tables in the diagnostics)"
-        )
+        result = compare(expectation, expected, found, columns, run_scope, exactly=True)
+        assert_exact(result, f"rows of this scenario in {table}")
     expectation.met = True
 
 
-@then(parsers.parse('the table "{table}" eventually contains these rows:'))
+@then(parsers.re(r'the table "(?P<table>[^"]+)" eventually contains (?P<exactly>exactly )?these rows:'))
 def table_contains(
     table: str,
+    exactly: str | None,
     datatable: list[list[str]],
     iceberg_catalog: Catalog,
     run_scope: RunScope,
@@ -122,32 +123,11 @@ def table_contains(
     eventually: Any,
     settle: Settle,
 ) -> None:
+    """ "contains": at least these rows; "contains exactly": these and no other row of the scenario."""
     _await_rows(
         table,
         datatable,
-        exactly=False,
-        iceberg_catalog=iceberg_catalog,
-        run_scope=run_scope,
-        evidence=evidence,
-        eventually=eventually,
-        settle=settle,
-    )
-
-
-@then(parsers.parse('the table "{table}" eventually contains exactly these rows:'))
-def table_contains_exactly(
-    table: str,
-    datatable: list[list[str]],
-    iceberg_catalog: Catalog,
-    run_scope: RunScope,
-    evidence: Evidence,
-    eventually: Any,
-    settle: Settle,
-) -> None:
-    _await_rows(
-        table,
-        datatable,
-        exactly=True,
+        exactly=bool(exactly),
         iceberg_catalog=iceberg_catalog,
         run_scope=run_scope,
         evidence=evidence,

@@ -26,12 +26,12 @@ from steps.support.scope import RunScope
 from steps.support.values import (
     FieldValue,
     RawRecord,
+    assert_exact,
     cell_to_field,
+    compare,
     encode_document,
     flatten,
-    match_rows,
     parse_literal,
-    shown_rows,
     table_rows,
 )
 
@@ -166,9 +166,7 @@ def _await_dlq(
 
     def look() -> Probe:
         found = _dlq_rows(dlq_records_of(kafka_bootstrap, topic, mine))
-        result = match_rows(expected, found, columns, run_scope)
-        expectation.found = shown_rows(found, columns, run_scope)
-        expectation.missing = result.missing
+        result = compare(expectation, expected, found, columns, run_scope)
         return Probe(
             result.complete,
             f"{len(found)} dead-letter records of this scenario, {len(result.missing)} missing",
@@ -180,20 +178,19 @@ def _await_dlq(
         # Once the job has committed everything this scenario published, one look is the truth.
         settle(watch=look)
         found = _dlq_rows(dlq_records_of(kafka_bootstrap, topic, mine))
-        result = match_rows(expected, found, columns, run_scope)
-        expectation.found = shown_rows(found, columns, run_scope)
-        expectation.missing = result.missing
-        expectation.unexpected = shown_rows(result.unexpected, columns, run_scope)
-        assert result.complete and not result.unexpected, (
-            f"dead-letter records of this scenario in {topic}: {len(result.missing)} missing, "
-            f"{len(result.unexpected)} unexpected (see the diagnostics)"
-        )
+        result = compare(expectation, expected, found, columns, run_scope, exactly=True)
+        assert_exact(result, f"dead-letter records of this scenario in {topic}")
     expectation.met = True
 
 
-@then(parsers.parse('the topic "{topic}" eventually holds these dead-letter records of this scenario:'))
+@then(
+    parsers.re(
+        r'the topic "(?P<topic>[^"]+)" eventually holds (?P<exactly>exactly )?these dead-letter records of this scenario:'
+    )
+)
 def dlq_contains(
     topic: str,
+    exactly: str | None,
     datatable: list[list[str]],
     evidence: Evidence,
     run_scope: RunScope,
@@ -204,31 +201,7 @@ def dlq_contains(
     _await_dlq(
         topic,
         datatable,
-        exactly=False,
-        evidence=evidence,
-        run_scope=run_scope,
-        eventually=eventually,
-        kafka_bootstrap=kafka_bootstrap,
-        settle=settle,
-    )
-
-
-@then(
-    parsers.parse('the topic "{topic}" eventually holds exactly these dead-letter records of this scenario:')
-)
-def dlq_exactly(
-    topic: str,
-    datatable: list[list[str]],
-    evidence: Evidence,
-    run_scope: RunScope,
-    eventually: Any,
-    kafka_bootstrap: str,
-    settle: Settle,
-) -> None:
-    _await_dlq(
-        topic,
-        datatable,
-        exactly=True,
+        exactly=bool(exactly),
         evidence=evidence,
         run_scope=run_scope,
         eventually=eventually,

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from fixtures.diagnostics import Expectation
 from steps.support.scope import RunScope
 
 ABSENT = "(absent)"
@@ -193,6 +194,33 @@ def match_rows(
             free.remove(partner)
             paired.append((dict(row), dict(found[partner])))
     return RowMatch(missing, [dict(found[i]) for i in free], paired)
+
+
+def compare(
+    expectation: Expectation,
+    expected: Sequence[Mapping[str, str]],
+    found: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    scope: RunScope,
+    *,
+    exactly: bool = False,
+) -> RowMatch:
+    """Match the rows and record what was found and missed on the expectation, which the
+    diagnostics of a red scenario show (rows beyond the expected count only for "exactly")."""
+    result = match_rows(expected, found, columns, scope)
+    expectation.found = shown_rows(found, columns, scope)
+    expectation.missing = result.missing
+    if exactly:
+        expectation.unexpected = shown_rows(result.unexpected, columns, scope)
+    return result
+
+
+def assert_exact(result: RowMatch, what: str) -> None:
+    __tracebackhide__ = True
+    assert result.complete and not result.unexpected, (
+        f"{what}: {len(result.missing)} missing, {len(result.unexpected)} unexpected "
+        f"(see the expected vs. found tables in the diagnostics)"
+    )
 
 
 def shown_rows(
