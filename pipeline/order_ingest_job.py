@@ -14,6 +14,7 @@ from pyflink.datastream import CheckpointingMode, StreamExecutionEnvironment
 from pyflink.table import StreamTableEnvironment
 
 from pipeline.config import JobConfig
+from pipeline.event_time import event_time_sql, watermark_delay_sql
 from pipeline.table import ensure_table, flink_columns
 from pipeline.udfs import CHECKED_COLUMNS, make_check_order
 
@@ -44,7 +45,10 @@ CREATE TEMPORARY TABLE orders_source (
   `topic` STRING METADATA VIRTUAL,
   `partition` INT METADATA VIRTUAL,
   `offset` BIGINT METADATA VIRTUAL,
-  proc_time AS PROCTIME()
+  kafka_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  proc_time AS PROCTIME(),
+  event_rowtime AS COALESCE({event_time_sql("CAST(payload AS STRING)")}, kafka_time),
+  WATERMARK FOR event_rowtime AS event_rowtime - {watermark_delay_sql(config.watermark_max_out_of_orderness_ms)}
 ) WITH (
 {_with_options(options)}
 )"""
@@ -104,6 +108,8 @@ def create_environment(config: JobConfig) -> StreamTableEnvironment:
     settings.set_string("pipeline.name", JOB_NAME)
     settings.set_string("table.local-time-zone", "UTC")
     settings.set_string("table.exec.state.ttl", f"{config.dedupe_ttl_ms} ms")
+    # A partition without records would hold the watermark back for ever.
+    settings.set_string("table.exec.source.idle-timeout", "10 s")
     settings.set_string("python.execution-mode", config.python_execution_mode)
     t_env.get_config().add_configuration(settings)
     return t_env

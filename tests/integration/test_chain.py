@@ -15,6 +15,7 @@ import pytest
 from confluent_kafka import Producer
 from pyiceberg.expressions import In
 
+from fixtures.flink_rest import FlinkRest
 from fixtures.iceberg import TableReader, catalog_from
 from fixtures.stack import JobHandle, Stack
 from fixtures.topics import ensure_topic
@@ -79,3 +80,15 @@ def test_orders_flow_from_kafka_through_flink_into_iceberg(stack: Stack, job: Jo
 
     checkpoints = [s.flink_checkpoint_id for s in table.snapshots() if s.flink_checkpoint_id]
     assert checkpoints, "no Iceberg snapshot carries flink.max-committed-checkpoint-id"
+
+    # Event time drives Flink's watermarks (the orders' event_time minus the allowed 5 s of disorder,
+    # the minimum over partitions); a processing-time or Kafka-timestamp watermark would be "now".
+    rest = FlinkRest(stack.endpoints.flink_rest_url)
+    times = [datetime.fromisoformat(o["event_time"].replace("Z", "+00:00")) for o in orders]
+    low_ms, high_ms = int(min(times).timestamp() * 1000) - 5000, int(max(times).timestamp() * 1000)
+
+    def watermark_from_event_time() -> Probe:
+        watermark = rest.event_time_watermark(job.job_id)
+        return Probe(watermark is not None and low_ms <= watermark <= high_ms, f"watermark {watermark}")
+
+    wait_for("an event-time watermark from the orders' event_time", watermark_from_event_time, timeout=60)
