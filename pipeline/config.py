@@ -91,6 +91,7 @@ class JobConfig:
     restart_delay_ms: int
     parallelism: int | None
     python_execution_mode: str
+    fast_lane: bool = True
     kafka_properties: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -150,6 +151,7 @@ class JobConfig:
             python_execution_mode=read.choice(
                 "PYTHON_EXECUTION_MODE", ("process", "thread"), default="process"
             ),
+            fast_lane=read.flag("VALIDATION_FAST_LANE", default=True),
             kafka_properties=kafka_properties,
         )
 

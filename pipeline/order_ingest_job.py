@@ -15,8 +15,9 @@ from pyflink.table import StreamTableEnvironment
 
 from pipeline.config import JobConfig
 from pipeline.event_time import event_time_sql, watermark_delay_sql
+from pipeline.fast_lane import canonical_columns_sql, is_canonical_sql
 from pipeline.table import ensure_table, flink_columns
-from pipeline.udfs import CHECKED_COLUMNS, make_check_order
+from pipeline.udfs import CHECKED_COLUMNS, make_check_order, make_tally
 
 JOB_NAME = "order_ingest_job"
 log = logging.getLogger(JOB_NAME)
@@ -71,26 +72,50 @@ def catalog_ddl(config: JobConfig) -> str:
 
 
 def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-untyped-def]
-    """Register source, sinks and the checking function; return the statement set to run."""
+    """Register source, sinks and the Python functions; return the statement set to run.
+
+    records ─┬─ canonical ──────────────── fast lane (JVM) ─┬─ valid_orders ─ count per event_id
+             └─ the rest ─ check_order (Python) ─┬─ valid ──┘        ─ tally (first only) ─ Iceberg
+                                                 └─ invalid ─ DLQ
+    """
     t_env.execute_sql(source_ddl(config))
     t_env.execute_sql(dlq_ddl(config))
     t_env.execute_sql(catalog_ddl(config))
-    t_env.create_temporary_function("check_order", make_check_order(config.watermark_max_out_of_orderness_ms))
+    t_env.create_temporary_function("check_order", make_check_order())
+    t_env.create_temporary_function("tally", make_tally(vectorized=config.python_execution_mode == "process"))
+    # Late against Flink's own watermark (null before the first one: nothing is late yet).
+    t_env.execute_sql("""
+CREATE TEMPORARY VIEW records AS
+SELECT payload, `topic`, `partition`, `offset`, proc_time, CAST(payload AS STRING) AS payload_text,
+  COALESCE(event_rowtime < CURRENT_WATERMARK(event_rowtime), FALSE) AS late
+FROM orders_source""")
+    canonical = is_canonical_sql("payload_text") if config.fast_lane else "FALSE"
+    table_columns = [name for name, _ in flink_columns()]
+    fast_columns = canonical_columns_sql("payload_text", "CAST(CURRENT_TIMESTAMP AS TIMESTAMP_LTZ(6))")
     checked_columns = ", ".join(f"`{c}`" for c in CHECKED_COLUMNS)
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW checked AS
-SELECT s.proc_time, c.* FROM orders_source AS s,
-LATERAL TABLE(check_order(s.payload, s.`topic`, s.`partition`, s.`offset`)) AS c({checked_columns})""")
-    table_columns = ", ".join(f"`{name}`" for name, _ in flink_columns())
+SELECT r.proc_time, r.late, c.* FROM (SELECT * FROM records WHERE NOT {canonical}) AS r,
+LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})""")
+    listed = ", ".join(f"`{name}`" for name in table_columns)
+    t_env.execute_sql(f"""
+CREATE TEMPORARY VIEW valid_orders AS
+SELECT proc_time, late, {", ".join(f"{fast_columns[name]} AS `{name}`" for name in table_columns)}
+FROM records WHERE {canonical}
+UNION ALL
+SELECT proc_time, late, {listed} FROM checked WHERE ok""")
     statements = t_env.create_statement_set()
-    # Keep-first-row deduplication on event_id: append-only output (the table stays append-only);
-    # the keys live in state for DEDUPE_TTL_MS (table.exec.state.ttl), see docs/pipeline.md.
+    # Keep the first arrival of each event_id: a running count per event_id is append-only (the
+    # table stays append-only) and, unlike ROW_NUMBER deduplication, lets `tally` count what it
+    # drops. The counts live in state for DEDUPE_TTL_MS (table.exec.state.ttl), docs/pipeline.md.
     statements.add_insert_sql(f"""
 INSERT INTO {config.table_path}
-SELECT {table_columns} FROM (
-  SELECT *, ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY proc_time ASC) AS first_seen
-  FROM checked WHERE ok
-) WHERE first_seen = 1""")
+SELECT {listed} FROM (
+  SELECT *, COUNT(*) OVER (
+    PARTITION BY event_id ORDER BY proc_time ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+  ) AS seen
+  FROM valid_orders
+) WHERE tally(late, seen)""")
     statements.add_insert_sql("INSERT INTO orders_dlq SELECT dlq FROM checked WHERE NOT ok")
     return statements
 

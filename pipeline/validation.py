@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from producer.contract import OrderCreatedV1, Rejection, validate_payload
@@ -75,22 +75,6 @@ def dlq_record(
         separators=(",", ":"),
         ensure_ascii=False,
     )
-
-
-class LatenessTracker:
-    """Bounded-out-of-orderness, as Flink's watermark generator of that name: the watermark is
-    the newest event time seen minus the allowed disorder; an event older than it is late.
-    Late events are still written (there are no windows to miss); they are only counted."""
-
-    def __init__(self, max_out_of_orderness_ms: int) -> None:
-        self.max_out_of_orderness = timedelta(milliseconds=max_out_of_orderness_ms)
-        self.newest: datetime | None = None
-
-    def is_late(self, event_time: datetime) -> bool:
-        watermark = self.newest - self.max_out_of_orderness if self.newest else None
-        if self.newest is None or event_time > self.newest:
-            self.newest = event_time
-        return watermark is not None and event_time < watermark
 
 
 def process(payload: bytes | None, source: SourcePosition, now: datetime) -> OrderRow | str:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+import time
+import uuid
+from datetime import UTC, date, datetime
 
 import pytest
 from pyiceberg.expressions import StartsWith
 
+from fixtures.flink_rest import FlinkRest
+from fixtures.flink_submit import JOB_NAME
 from fixtures.iceberg import TableReader
 from fixtures.stack import DLQ_TOPIC, JobHandle, Stack
 from fixtures.topics import read_topic
 from fixtures.waits import Probe, wait_for
+from producer.canonical import CANONICAL_PATTERN
+from producer.contract import OrderCreatedV1
 from steps.support.tables import partitions_of
 from tests.integration.conftest import Publish, encode, order
 
@@ -132,3 +139,83 @@ def test_a_plain_redeployment_loses_nothing(
         return Probe(found == expected, f"orders {sorted(found)}")
 
     wait_for(f"every order of run {run_id} after a plain redeployment", all_orders_present, timeout=120)
+
+
+def test_both_lanes_store_the_same_row_for_the_same_event(
+    job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
+) -> None:
+    """Canonical payloads are read by SQL (the fast lane), any other spelling by the contract in
+    Python: the same event must become the same row either way."""
+    amounts = ["0.00", "7.05", "9999999999.99", "123.40"]
+    times = [
+        "2026-11-21T23:59:59.999Z",
+        "2026-11-22T00:00:00Z",
+        "2026-11-20T10:00:00.123456Z",
+        "2024-12-31T23:00:00.000Z",
+    ]
+    events = [
+        OrderCreatedV1.model_validate(
+            order(run_id, i, order_amount=amounts[i], event_time=times[i], user_id=f"usr {run_id}/'x'")
+        )
+        for i in range(4)
+    ]
+    canonical = [(e.order_id.encode(), e.to_json_bytes()) for e in events]
+    twins = [
+        encode(
+            {
+                **json.loads(e.to_json()),
+                "event_id": str(uuid.uuid5(e.event_id, "twin")),
+                "order_id": f"{e.order_id}-twin",
+            }
+        )
+        for e in events
+    ]
+    assert all(re.search(CANONICAL_PATTERN, v.decode()) for _, v in canonical)
+    assert not any(re.search(CANONICAL_PATTERN, v.decode()) for _, v in twins)
+    publish(canonical + twins)
+
+    rows = {r["order_id"]: r for r in _rows_of(orders_table, run_id, expected=8)}
+    for event in events:
+        fast, slow = rows[event.order_id], rows[f"{event.order_id}-twin"]
+        assert fast["event_id"] == str(event.event_id)
+        for column in ("event_time", "user_id", "order_amount", "currency", "order_status", "schema_version"):
+            assert fast[column] == slow[column] == getattr(event, column), column
+        assert fast["processed_at"] and slow["processed_at"]
+
+
+def test_counters_count_valid_invalid_duplicate_and_late_records(
+    stack: Stack, job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
+) -> None:
+    rest = FlinkRest(stack.endpoints.flink_rest_url)
+    job_id = rest.running_jobs(JOB_NAME)[0].job_id
+    names = ["orders_valid", "orders_invalid", "orders_duplicate", "orders_late"]
+
+    # Flink's REST serves metrics from a cache refreshed every 10 s (metrics.fetcher.update-interval):
+    # the baseline is a reading that stayed the same for longer than that.
+    readings: list[tuple[float, dict[str, float]]] = []
+
+    def settled() -> Probe:
+        now = rest.job_metric(job_id, names)
+        if not readings or readings[-1][1] != now:
+            readings.append((time.monotonic(), now))
+        steady = time.monotonic() - readings[-1][0] > 12
+        has_watermark = rest.event_time_watermark(job_id) is not None
+        return Probe(steady and has_watermark, f"{now}, watermark: {has_watermark}", now)
+
+    before: dict[str, float] = wait_for("the job's counters to settle", settled, timeout=120)  # type: ignore[assignment]
+    # Event time "now" is ahead of every earlier test's events (never late); 2020 is behind the watermark.
+    now = datetime.now(UTC).isoformat()
+    events = [encode(order(run_id, i, event_time=now)) for i in range(3)]
+    late = encode(order(run_id, 3, event_time="2020-01-01T00:00:00Z"))
+    invalid = [encode(order(run_id, 90, currency="EURO")), (b"k", b"not json " + run_id.encode())]
+    publish([*events, events[0], events[1], late, *invalid])
+    expected = {"orders_valid": 6, "orders_invalid": 2, "orders_duplicate": 2, "orders_late": 1}
+
+    def counted() -> Probe:
+        now = rest.job_metric(job_id, names)
+        delta = {name: now[name] - before[name] for name in names}
+        return Probe(delta == expected, f"counter increments {delta}")
+
+    wait_for("the counters to show this run's records", counted, timeout=120)
+    stored = {r["order_id"] for r in _rows_of(orders_table, run_id, expected=4)}
+    assert f"ord-{run_id}-3" in stored  # late, and still written

@@ -33,6 +33,8 @@ def test_local_defaults_point_at_localstack_and_the_rest_catalog() -> None:
     assert "rest.sigv4-enabled" not in props
     assert config.kafka_properties == {}
     assert config.starting_offsets == "group-offsets"  # a redeployment resumes, never replays
+    assert config.fast_lane and config.python_execution_mode == "process"
+    assert not JobConfig.from_settings({**LOCAL, "VALIDATION_FAST_LANE": "false"}).fast_lane
 
 
 def test_aws_uses_s3_tables_with_sigv4_and_msk_iam(tmp_path: Path) -> None:
@@ -83,6 +85,7 @@ def test_property_groups_override_the_environment(tmp_path: Path) -> None:
         ("DEPLOYMENT_ENV", "prod", "DEPLOYMENT_ENV='prod': must be one of local, aws"),
         ("KAFKA_STARTING_OFFSETS", "middle", "KAFKA_STARTING_OFFSETS='middle': must be one of"),
         ("PYTHON_EXECUTION_MODE", "fast", "PYTHON_EXECUTION_MODE='fast': must be one of process, thread"),
+        ("VALIDATION_FAST_LANE", "maybe", "VALIDATION_FAST_LANE='maybe': must be true or false"),
     ],
 )
 def test_bad_values_name_the_key_and_the_value(key: str, value: str, message: str) -> None:

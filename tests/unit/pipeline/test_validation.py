@@ -107,17 +107,3 @@ def test_the_row_matches_the_table_definition() -> None:
     assert [name for name, _ in flink_columns()] == list(OrderRow.__dataclass_fields__)
     spec = table_definition()["partition-spec"]["fields"]
     assert [(f["transform"], f["source-id"]) for f in spec] == [("day", 2)]
-
-
-def test_lateness_follows_bounded_out_of_orderness() -> None:
-    from datetime import timedelta
-
-    from pipeline.validation import LatenessTracker
-
-    tracker = LatenessTracker(max_out_of_orderness_ms=5000)
-    t0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-    assert not tracker.is_late(t0)
-    assert not tracker.is_late(t0 + timedelta(seconds=10))  # the watermark is now t0 + 5 s
-    assert not tracker.is_late(t0 + timedelta(seconds=6))  # out of order, within the bound
-    assert tracker.is_late(t0 + timedelta(seconds=4))  # behind the watermark: late, still kept
-    assert tracker.is_late(t0 - timedelta(days=1))

@@ -1,0 +1,70 @@
+"""The canonical wire form of Order Created v1 as one regular expression: the pipeline's fast lane.
+
+`OrderCreatedV1.to_json()` writes every event the same way: fields in declaration order, no
+spaces, lower-case UUID, UTC `Z` time, the amount as a two-decimal string. A payload of exactly
+that shape, with values inside the narrow ranges below, is valid by construction, so the Flink
+job can accept it with one JVM regex and take its values by splitting on `"` — no Python per
+record. Everything else (other field orders, offsets, numbers, escapes, Feb 29, anything
+invalid) takes the slow lane: the full contract in Python, which alone decides rejections.
+
+The expression is therefore *sound, not complete*: a match implies the contract accepts the
+payload and yields the same values (tests/unit/producer/test_canonical.py proves it on random and
+mutated payloads); a non-match says nothing. It is built from the contract's own constants and
+written in the subset where Java's and Python's regex dialects agree: ASCII classes, no `\\d`
+(Unicode digits in Python), no named groups, no escapes inside values.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from producer.contract import MAX_AMOUNT, MAX_ID_LENGTH, SCHEMA_VERSION
+from producer.iso4217 import ISO_4217
+
+_DIGIT = "[0-9]"
+_HEX = "[0-9a-f]"  # lower case only: the table stores str(UUID), which is lower case
+UUID_TEXT: Final = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
+
+# Real calendar days without leap-year arithmetic: days 29-31 only in months that always have
+# them, so Feb 29 (valid or not) is left to the contract. Years 1000-9999, seconds 00-59.
+_DATE = (
+    f"[1-9]{_DIGIT}{{3}}-(?:"
+    f"(?:0[1-9]|1[0-2])-(?:0[1-9]|1{_DIGIT}|2[0-8])"
+    "|(?:0[13-9]|1[0-2])-(?:29|30)"
+    "|(?:0[13578]|1[02])-31)"
+)
+_TIME = f"(?:[01]{_DIGIT}|2[0-3]):[0-5]{_DIGIT}:[0-5]{_DIGIT}(?:\\.{_DIGIT}{{3}}|\\.{_DIGIT}{{6}})?"
+EVENT_TIME_TEXT: Final = f"{_DATE}T{_TIME}Z"
+
+# Printable ASCII without `"` and `\` (so no JSON escapes), not starting with a space (so never
+# blank), at most MAX_ID_LENGTH characters (ASCII: characters and UTF-16 units agree).
+_ID_CHAR = "[ !#-\\[\\]-~]"
+IDENTIFIER_TEXT: Final = f"[!#-\\[\\]-~]{_ID_CHAR}{{0,{MAX_ID_LENGTH - 1}}}"
+
+_INTEGER_DIGITS = len(str(int(MAX_AMOUNT)))  # 10: any such amount is <= MAX_AMOUNT
+AMOUNT_TEXT: Final = f"(?:0|[1-9]{_DIGIT}{{0,{_INTEGER_DIGITS - 1}}})\\.{_DIGIT}{{2}}"
+CURRENCY_TEXT: Final = "(?:" + "|".join(sorted(ISO_4217)) + ")"
+VERSION_TEXT: Final = f"{SCHEMA_VERSION}(?:\\.{_DIGIT}+)*"
+
+# (field, pattern of its value) in the order to_json() writes them
+CANONICAL_FIELDS: Final = (
+    ("event_id", UUID_TEXT),
+    ("event_time", EVENT_TIME_TEXT),
+    ("order_id", IDENTIFIER_TEXT),
+    ("user_id", IDENTIFIER_TEXT),
+    ("order_amount", AMOUNT_TEXT),
+    ("currency", CURRENCY_TEXT),
+    ("order_status", "CREATED"),
+    ("schema_version", VERSION_TEXT),
+)
+
+CANONICAL_PATTERN: Final = (
+    "^\\{" + ",".join(f'"{name}":"{value}"' for name, value in CANONICAL_FIELDS) + "\\}$"
+)
+
+
+def split_position(field: str) -> int:
+    """Where a field's value lands when a canonical payload is split on `"`:
+    `{`, name, `:`, value, `,`, name, ... — so the n-th value is piece 3 + 4n."""
+    names = [name for name, _ in CANONICAL_FIELDS]
+    return 3 + 4 * names.index(field)
