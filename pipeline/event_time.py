@@ -5,21 +5,28 @@ to be good enough for watermarks: second precision, any ISO-8601 offset (`Z`, `+
 Flink SQL's TO_TIMESTAMP ignores offsets, so the offset is applied by hand. A record without a
 readable event_time (it is headed for the DLQ) falls back to its Kafka timestamp, because a
 rowtime must never be null.
+
+It runs for every record, several times (the watermark generator, then each branch of the job:
+Flink SQL has no common-subexpression reuse), so it reads the text with two small regular
+expressions instead of JSON_VALUE: a JSON parse per reference made it the job's hottest code
+(JFR, docs/pipeline.md). For a `Z` time the second one runs once and the offset arithmetic not at all.
 """
 
 from __future__ import annotations
 
-_OFFSET = "'([+-])([0-9]{2}):?([0-9]{2})$'"
+_FIELD = '"event_time"[ \\t\\r\\n]*:[ \\t\\r\\n]*"'
+_WALL_CLOCK = "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
 
 
 def event_time_sql(document: str) -> str:
     """A TIMESTAMP_LTZ(3) expression of the `event_time` field of the JSON text `document`."""
-    text = f"JSON_VALUE({document}, '$.event_time')"
-    sign = f"CASE WHEN REGEXP_EXTRACT({text}, {_OFFSET}, 1) = '-' THEN -1 ELSE 1 END"
-    minutes = f"CAST(REGEXP_EXTRACT({text}, {_OFFSET}, 2) AS INT) * 60 + CAST(REGEXP_EXTRACT({text}, {_OFFSET}, 3) AS INT)"
-    offset = f"CASE WHEN {text} LIKE '%Z' THEN 0 ELSE ({sign}) * ({minutes}) END"
-    wall_clock = f"TO_TIMESTAMP(REPLACE(SUBSTR({text}, 1, 19), 'T', ' '))"
-    return f"CAST(TIMESTAMPADD(MINUTE, -({offset}), {wall_clock}) AS TIMESTAMP_LTZ(3))"
+    wall_clock = f"REGEXP_EXTRACT({document}, '{_FIELD}({_WALL_CLOCK})', 1)"
+    suffix = f"REGEXP_EXTRACT({document}, '{_FIELD}{_WALL_CLOCK}(?:[.][0-9]+)?(Z|[+-][0-9]{{2}}:?[0-9]{{2}})\"', 1)"
+    sign = f"CASE WHEN SUBSTR({suffix}, 1, 1) = '-' THEN -1 ELSE 1 END"
+    minutes = f"CAST(SUBSTR({suffix}, 2, 2) AS INT) * 60 + CAST(RIGHT({suffix}, 2) AS INT)"
+    offset = f"CASE WHEN {suffix} = 'Z' THEN 0 ELSE ({sign}) * ({minutes}) END"
+    local = f"TO_TIMESTAMP(REPLACE({wall_clock}, 'T', ' '))"
+    return f"CAST(TIMESTAMPADD(MINUTE, -({offset}), {local}) AS TIMESTAMP_LTZ(3))"
 
 
 def watermark_delay_sql(max_out_of_orderness_ms: int) -> str:

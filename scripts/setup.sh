@@ -41,12 +41,15 @@ jars() {
 
 flink_home() {  # a Flink distribution = the wheel's, plus the connector jars in lib/ (hard links)
   local pyflink=.venv-flink/lib/python3.11/site-packages/pyflink
-  local key; key=$(digest compose/jvm/pom.xml pyproject.toml)
+  local key; key=$(digest compose/jvm/pom.xml pyproject.toml scripts/setup.sh)
   if fresh flink-home "$key" && [ -x .cache/flink-home/bin/flink ]; then say "Flink home is up to date"; return; fi
   say "assembling .cache/flink-home (Flink 1.20.5 from the wheel + connectors)"
   rm -rf .cache/flink-home && mkdir -p .cache/flink-home
   for d in bin lib opt plugins conf; do cp -al "$pyflink/$d" .cache/flink-home/; done
   cp -l .cache/jvm/flink/*.jar .cache/flink-home/lib/
+  # flink-python in lib/ (not only shipped with each job) so that pemja, the thread-mode bridge,
+  # is loaded by the TaskManager's own class loader once, see fixtures/local/components.py.
+  cp -l .cache/flink-home/opt/flink-python-*.jar .cache/flink-home/lib/
   echo "$key" > "$STAMPS/flink-home"
 }
 

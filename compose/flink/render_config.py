@@ -11,6 +11,11 @@ from pathlib import Path
 
 FLINK_HOME = Path(os.environ["FLINK_HOME"])
 PYTHON = "/opt/flink-env/bin/python"
+# Thread mode runs Python inside the TaskManager's JVM (pemja) on the base interpreter, which
+# knows neither the venv nor the job's code: both come in through python.pythonpath. pemja loads
+# parent-first (flink-python is in lib/), so its native library is loaded once per TaskManager,
+# not once per job: a second load fails on Java 17 (FLINK-37727).
+EMBEDDED_PYTHONPATH = "/opt/flink-env/lib/python3.11/site-packages:/opt/orderflow"
 
 
 def wheel_java_opts() -> str:
@@ -58,6 +63,8 @@ def main() -> None:
         "execution.checkpointing.savepoint-dir": "file:///flink-data/savepoints",
         "python.executable": PYTHON,
         "python.client.executable": PYTHON,
+        "python.pythonpath": EMBEDDED_PYTHONPATH,
+        "classloader.parent-first-patterns.additional": "pemja.",
         "web.cancel.enable": "true",
         "heartbeat.timeout": "20000",
     }
