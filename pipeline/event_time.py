@@ -2,35 +2,52 @@
 
 The contract parses `event_time` exactly (pipeline/validation.py); this SQL expression only has
 to be good enough for watermarks: second precision, any ISO-8601 offset (`Z`, `+02:00`, `+0200`).
-Flink SQL's TO_TIMESTAMP ignores offsets, so the offset is applied by hand. A record without a
+Flink SQL's TO_TIMESTAMP ignores offsets, so the offset is applied by hand; the producer's own
+layout is read at a fixed place without parsing the JSON. A record without a
 readable event_time (it is headed for the DLQ) falls back to its Kafka timestamp, because a
 rowtime must never be null.
-
-It runs for every record, several times (the watermark generator, then each branch of the job:
-Flink SQL has no common-subexpression reuse), so it finds the value with plain substring searches
-(POSITION, LOCATE): JSON_VALUE parses the whole document per reference and REGEXP_EXTRACT compiles
-its pattern per call in Flink 1.20; both were the job's hottest code under JFR (docs/pipeline.md).
 """
 
 from __future__ import annotations
 
-_KEY = '"event_time"'
+_OFFSET = "'([+-])([0-9]{2}):?([0-9]{2})$'"
+
+
+# The producer's canonical layout (producer/canonical.py): event_id first, always 36 characters,
+# so event_time's value starts at a fixed place and ends in Z after 19, 23 or 26 characters.
+_EVENT_ID_HEAD = '{"event_id":"'
+_EVENT_TIME_HEAD = '","event_time":"'
+_VALUE_AT = len(_EVENT_ID_HEAD) + 36 + len(_EVENT_TIME_HEAD) + 1  # 1-based, as SQL counts
+
+
+def _fixed_place_sql(document: str) -> tuple[str, str]:
+    """(condition, value) reading event_time where the canonical layout puts it: SUBSTR only, so
+    the watermark of producer-shaped records costs no JSON parse (it runs for every record)."""
+
+    def at(position: int, text: str) -> str:
+        return f"SUBSTR({document}, {position}, {len(text)}) = '{text}'"
+
+    seconds_end = _VALUE_AT + 19  # just past YYYY-MM-DDTHH:MM:SS
+    zulu_ends = " OR ".join(at(seconds_end + fraction, 'Z"') for fraction in (0, 4, 7))
+    head = at(_VALUE_AT - len(_EVENT_TIME_HEAD), _EVENT_TIME_HEAD)
+    condition = f"{at(1, _EVENT_ID_HEAD)} AND {head} AND ({zulu_ends})"
+    value = f"CAST(TO_TIMESTAMP(REPLACE(SUBSTR({document}, {_VALUE_AT}, 19), 'T', ' ')) AS TIMESTAMP_LTZ(3))"
+    return condition, value
 
 
 def event_time_sql(document: str) -> str:
     """A TIMESTAMP_LTZ(3) expression of the `event_time` field of the JSON text `document`."""
-    key_at = f"POSITION('{_KEY}' IN {document})"
-    opening = f"LOCATE('\"', {document}, {key_at} + {len(_KEY)})"  # past the colon and spaces
-    closing = f"LOCATE('\"', {document}, {opening} + 1)"
-    text = f"SUBSTR({document}, {opening} + 1, {closing} - {opening} - 1)"
-    zone = f"RIGHT(REPLACE(RIGHT({text}, 6), ':', ''), 5)"  # +02:00 and +0200 both become +0200
-    sign = f"CASE WHEN SUBSTR({zone}, 1, 1) = '-' THEN -1 ELSE 1 END"
-    minutes = f"TRY_CAST(SUBSTR({zone}, 2, 2) AS INT) * 60 + TRY_CAST(SUBSTR({zone}, 4, 2) AS INT)"
-    last_char = f"SUBSTR({document}, {closing} - 1, 1)"
-    offset = f"CASE WHEN {last_char} = 'Z' THEN 0 WHEN SUBSTR({zone}, 1, 1) IN ('+', '-') THEN ({sign}) * ({minutes}) END"
-    local = f"TO_TIMESTAMP(REPLACE(SUBSTR({document}, {opening} + 1, 19), 'T', ' '))"
-    found = f"{key_at} > 0"
-    return f"CASE WHEN {found} THEN CAST(TIMESTAMPADD(MINUTE, -({offset}), {local}) AS TIMESTAMP_LTZ(3)) END"
+    condition, value = _fixed_place_sql(document)
+    return f"CASE WHEN {condition} THEN {value} ELSE {_any_place_sql(document)} END"
+
+
+def _any_place_sql(document: str) -> str:
+    text = f"JSON_VALUE({document}, '$.event_time')"
+    sign = f"CASE WHEN REGEXP_EXTRACT({text}, {_OFFSET}, 1) = '-' THEN -1 ELSE 1 END"
+    minutes = f"CAST(REGEXP_EXTRACT({text}, {_OFFSET}, 2) AS INT) * 60 + CAST(REGEXP_EXTRACT({text}, {_OFFSET}, 3) AS INT)"
+    offset = f"CASE WHEN {text} LIKE '%Z' THEN 0 ELSE ({sign}) * ({minutes}) END"
+    wall_clock = f"TO_TIMESTAMP(REPLACE(SUBSTR({text}, 1, 19), 'T', ' '))"
+    return f"CAST(TIMESTAMPADD(MINUTE, -({offset}), {wall_clock}) AS TIMESTAMP_LTZ(3))"
 
 
 def watermark_delay_sql(max_out_of_orderness_ms: int) -> str:

@@ -11,9 +11,8 @@ def test_every_table_column_has_an_expression() -> None:
     columns = canonical_columns_sql("t", "NOW()")
     assert list(columns) == [name for name, _ in flink_columns()]
     assert columns["processed_at"] == "NOW()"
-    start = 'POSITION(\'"order_id":"\' IN t) + 12'
-    assert columns["order_id"] == f'SUBSTR(t, {start}, LOCATE(\'","user_id":"\', t, {start}) - ({start}))'
-    assert columns["order_amount"].startswith('CAST(SUBSTR(t, POSITION(\'"order_amount":"\' IN t)')
+    assert columns["event_id"] == "SPLIT_INDEX(t, '\"', 3)"
+    assert columns["order_amount"] == "CAST(SPLIT_INDEX(t, '\"', 19) AS DECIMAL(12, 2))"
 
 
 def test_the_pattern_is_one_sql_string_literal() -> None:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, value_markers
+from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, split_position
 from producer.contract import OrderCreatedV1, Rejection, validate_payload
 from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
@@ -26,14 +26,9 @@ def _canonical(text: str) -> bool:
 
 
 def _split_values(text: str) -> dict[str, str]:
-    """What the job's SQL reads (the text between a field's two markers), as Python."""
-    values = {}
-    for name, _ in CANONICAL_FIELDS:
-        before, after = value_markers(name)
-        assert text.count(before) == 1  # so POSITION finds it
-        start = text.index(before) + len(before)
-        values[name] = text[start : text.index(after, start)]  # LOCATE from the start
-    return values
+    """What the job's SQL reads (SPLIT_INDEX on `"`), as Python."""
+    pieces = text.split('"')
+    return {name: pieces[split_position(name)] for name, _ in CANONICAL_FIELDS}
 
 
 def _assert_same_values(text: str) -> None:
