@@ -12,6 +12,7 @@ No local path goes in: every setting is read from the runtime property groups (p
 from __future__ import annotations
 
 import argparse
+import ast
 import subprocess
 import sys
 import tempfile
@@ -67,12 +68,29 @@ def download_python_dependencies(target: Path) -> None:
     )
 
 
+def _producer_imports(source: Path) -> set[str]:
+    """The producer modules a Python file imports (`from producer.x import ...`)."""
+    tree = ast.parse(source.read_text(), filename=str(source))
+    return {
+        node.module.split(".")[1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("producer.")
+    }
+
+
 def job_sources() -> list[Path]:
-    """The job's own Python files: pipeline/ whole, and the producer modules the contract needs."""
+    """The job's own Python files: pipeline/ whole, and the producer modules it imports, followed
+    transitively (the contract and what it needs; not the producer's CLI or Kafka code)."""
     files = [p for p in (ROOT / "pipeline").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    contract_modules = ["__init__.py", "contract.py", "iso4217.py"]
-    files += [ROOT / "producer" / name for name in contract_modules if (ROOT / "producer" / name).exists()]
-    return files
+    wanted = set().union(*(_producer_imports(p) for p in files if p.suffix == ".py"))
+    modules: set[str] = set()
+    while wanted:
+        module = wanted.pop()
+        modules.add(module)
+        wanted |= _producer_imports(ROOT / "producer" / f"{module}.py") - modules
+    return (
+        files + [ROOT / "producer" / "__init__.py"] + [ROOT / "producer" / f"{m}.py" for m in sorted(modules)]
+    )
 
 
 def build(output: Path) -> Path:

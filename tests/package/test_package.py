@@ -26,8 +26,11 @@ def test_the_zip_has_the_entry_point_the_job_and_its_dependencies(package: zipfi
         "pipeline/config.py",
         "pipeline/sql/orders_table.json",
         "producer/contract.py",
+        "producer/canonical.py",
+        "producer/iso4217.py",
         "lib/pyflink-dependencies.jar",
     } <= names
+    assert "producer/cli.py" not in names  # only what the job imports
     assert any(n.startswith("python-packages/pydantic/") for n in names)
     assert any(n.startswith("python-packages/pydantic_core/") and n.endswith(".so") for n in names)
     assert "from pipeline.order_ingest_job import main" in package.read("main.py").decode()
