@@ -10,14 +10,15 @@ rowtime must never be null.
 
 from __future__ import annotations
 
+from producer.canonical import EVENT_TIME_VALUE_AT
+
 _OFFSET = "'([+-])([0-9]{2}):?([0-9]{2})$'"
 
 
-# The producer's canonical layout (producer/canonical.py): event_id first, always 36 characters,
-# so event_time's value starts at a fixed place and ends in Z after 19, 23 or 26 characters.
+# The producer's canonical layout: event_time's value starts at a fixed place and ends in Z after
+# 19, 23 or 26 characters.
 _EVENT_ID_HEAD = '{"event_id":"'
 _EVENT_TIME_HEAD = '","event_time":"'
-_VALUE_AT = len(_EVENT_ID_HEAD) + 36 + len(_EVENT_TIME_HEAD) + 1  # 1-based, as SQL counts
 
 
 def _fixed_place_sql(document: str) -> tuple[str, str]:
@@ -27,11 +28,11 @@ def _fixed_place_sql(document: str) -> tuple[str, str]:
     def at(position: int, text: str) -> str:
         return f"SUBSTR({document}, {position}, {len(text)}) = '{text}'"
 
-    seconds_end = _VALUE_AT + 19  # just past YYYY-MM-DDTHH:MM:SS
+    seconds_end = EVENT_TIME_VALUE_AT + 19  # just past YYYY-MM-DDTHH:MM:SS
     zulu_ends = " OR ".join(at(seconds_end + fraction, 'Z"') for fraction in (0, 4, 7))
-    head = at(_VALUE_AT - len(_EVENT_TIME_HEAD), _EVENT_TIME_HEAD)
+    head = at(EVENT_TIME_VALUE_AT - len(_EVENT_TIME_HEAD), _EVENT_TIME_HEAD)
     condition = f"{at(1, _EVENT_ID_HEAD)} AND {head} AND ({zulu_ends})"
-    value = f"CAST(TO_TIMESTAMP(REPLACE(SUBSTR({document}, {_VALUE_AT}, 19), 'T', ' ')) AS TIMESTAMP_LTZ(3))"
+    value = f"CAST(TO_TIMESTAMP(REPLACE(SUBSTR({document}, {EVENT_TIME_VALUE_AT}, 19), 'T', ' ')) AS TIMESTAMP_LTZ(3))"
     return condition, value
 
 

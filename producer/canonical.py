@@ -63,6 +63,12 @@ CANONICAL_PATTERN: Final = (
 )
 
 
+UUID_LENGTH: Final = 36
+# Where event_time's value starts (1-based, as SQL counts): event_id comes first and is always a
+# 36-character UUID, so the watermark can read a canonical event_time without parsing the JSON.
+EVENT_TIME_VALUE_AT: Final = len('{"event_id":"') + UUID_LENGTH + len('","event_time":"') + 1
+
+
 def split_position(field: str) -> int:
     """Where a field's value lands when a canonical payload is split on `"`:
     `{`, name, `:`, value, `,`, name, ... — so the n-th value is piece 3 + 4n."""

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, split_position
+from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, EVENT_TIME_VALUE_AT, split_position
 from producer.contract import OrderCreatedV1, Rejection, validate_payload
 from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
@@ -48,6 +48,12 @@ def _assert_same_values(text: str) -> None:
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 def test_every_text_the_pattern_matches_is_a_valid_event_with_the_same_values(text: str) -> None:
     _assert_same_values(text)
+
+
+@given(st.from_regex(CANONICAL_PATTERN, fullmatch=True))
+def test_event_time_starts_at_its_fixed_place_in_every_canonical_payload(text: str) -> None:
+    start = EVENT_TIME_VALUE_AT - 1  # SQL counts from 1
+    assert text[start:].startswith(_split_values(text)["event_time"])
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
