@@ -10,28 +10,23 @@ rowtime must never be null.
 
 from __future__ import annotations
 
-from producer.canonical import EVENT_TIME_VALUE_AT
+from producer.canonical import EVENT_ID_HEAD, EVENT_TIME_HEAD, EVENT_TIME_VALUE_AT
 
 _OFFSET = "'([+-])([0-9]{2}):?([0-9]{2})$'"
 
 
-# The producer's canonical layout: event_time's value starts at a fixed place and ends in Z after
-# 19, 23 or 26 characters.
-_EVENT_ID_HEAD = '{"event_id":"'
-_EVENT_TIME_HEAD = '","event_time":"'
-
-
 def _fixed_place_sql(document: str) -> tuple[str, str]:
-    """(condition, value) reading event_time where the canonical layout puts it: SUBSTR only, so
-    the watermark of producer-shaped records costs no JSON parse (it runs for every record)."""
+    """(condition, value) reading event_time where the canonical layout puts it (it ends in Z after
+    19, 23 or 26 characters): SUBSTR only, so the watermark of producer-shaped records costs no
+    JSON parse (it runs for every record)."""
 
     def at(position: int, text: str) -> str:
         return f"SUBSTR({document}, {position}, {len(text)}) = '{text}'"
 
     seconds_end = EVENT_TIME_VALUE_AT + 19  # just past YYYY-MM-DDTHH:MM:SS
     zulu_ends = " OR ".join(at(seconds_end + fraction, 'Z"') for fraction in (0, 4, 7))
-    head = at(EVENT_TIME_VALUE_AT - len(_EVENT_TIME_HEAD), _EVENT_TIME_HEAD)
-    condition = f"{at(1, _EVENT_ID_HEAD)} AND {head} AND ({zulu_ends})"
+    head = at(EVENT_TIME_VALUE_AT - len(EVENT_TIME_HEAD), EVENT_TIME_HEAD)
+    condition = f"{at(1, EVENT_ID_HEAD)} AND {head} AND ({zulu_ends})"
     value = f"CAST(TO_TIMESTAMP(REPLACE(SUBSTR({document}, {EVENT_TIME_VALUE_AT}, 19), 'T', ' ')) AS TIMESTAMP_LTZ(3))"
     return condition, value
 

@@ -64,9 +64,12 @@ CANONICAL_PATTERN: Final = (
 
 
 UUID_LENGTH: Final = 36
-# Where event_time's value starts (1-based, as SQL counts): event_id comes first and is always a
-# 36-character UUID, so the watermark can read a canonical event_time without parsing the JSON.
-EVENT_TIME_VALUE_AT: Final = len('{"event_id":"') + UUID_LENGTH + len('","event_time":"') + 1
+# The text around event_id, the first field, and before event_time's value. event_id is always a
+# 36-character UUID, so event_time's value starts at a fixed place (1-based, as SQL counts) and
+# the watermark can read a canonical event_time without parsing the JSON.
+EVENT_ID_HEAD: Final = '{"event_id":"'
+EVENT_TIME_HEAD: Final = '","event_time":"'
+EVENT_TIME_VALUE_AT: Final = len(EVENT_ID_HEAD) + UUID_LENGTH + len(EVENT_TIME_HEAD) + 1
 
 
 def split_position(field: str) -> int:
