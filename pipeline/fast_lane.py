@@ -8,7 +8,7 @@ shapes the pattern allows: a lower-case UUID, `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]
 
 from __future__ import annotations
 
-from producer.canonical import CANONICAL_PATTERN, split_position
+from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, split_position
 
 
 def sql_literal(text: str) -> str:
@@ -22,7 +22,7 @@ def is_canonical_sql(text: str) -> str:
 
 
 def _value(text: str, field: str) -> str:
-    return f"SPLIT_INDEX({text}, '\"', {split_position(field)})"
+    return f"{text}[{[n for n, _ in CANONICAL_FIELDS].index(field) + 1}]"
 
 
 def canonical_columns_sql(text: str, processed_at: str) -> dict[str, str]:
@@ -30,7 +30,7 @@ def canonical_columns_sql(text: str, processed_at: str) -> dict[str, str]:
     wall_clock = f"REPLACE(REPLACE({_value(text, 'event_time')}, 'T', ' '), 'Z', '')"
     return {
         "event_id": _value(text, "event_id"),
-        "event_time": f"CAST(CAST({wall_clock} AS TIMESTAMP(6)) AS TIMESTAMP_LTZ(6))",
+        "event_time": f"iso_instant({_value(text, 'event_time')})",
         "order_id": _value(text, "order_id"),
         "user_id": _value(text, "user_id"),
         "order_amount": f"CAST({_value(text, 'order_amount')} AS DECIMAL(12, 2))",

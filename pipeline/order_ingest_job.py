@@ -15,9 +15,10 @@ from pyflink.table import StreamTableEnvironment
 
 from pipeline.config import JobConfig
 from pipeline.event_time import event_time_sql, watermark_delay_sql
-from pipeline.fast_lane import canonical_columns_sql, is_canonical_sql
+from pipeline.fast_lane import canonical_columns_sql, sql_literal
+from producer.canonical import CANONICAL_PATTERN
 from pipeline.table import ensure_table, flink_columns
-from pipeline.udfs import CHECKED_COLUMNS, make_check_order, make_tally
+from pipeline.udfs import CHECKED_COLUMNS, make_check_order
 
 JOB_NAME = "order_ingest_job"
 log = logging.getLogger(JOB_NAME)
@@ -48,7 +49,7 @@ CREATE TEMPORARY TABLE orders_source (
   `offset` BIGINT METADATA VIRTUAL,
   kafka_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   proc_time AS PROCTIME(),
-  event_rowtime AS COALESCE({event_time_sql("CAST(payload AS STRING)")}, kafka_time),
+  event_rowtime AS json_instant(CAST(payload AS STRING), 'event_time', kafka_time),
   WATERMARK FOR event_rowtime AS event_rowtime - {watermark_delay_sql(config.watermark_max_out_of_orderness_ms)}
 ) WITH (
 {_with_options(options)}
@@ -78,18 +79,20 @@ def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-
              └─ the rest ─ check_order (Python) ─┬─ valid ──┘        ─ tally (first only) ─ Iceberg
                                                  └─ invalid ─ DLQ
     """
+    for name, cls in (("json_instant", "JsonInstant"), ("match_groups", "MatchGroups"), ("tally", "Tally"), ("iso_instant", "IsoInstant")):
+        t_env.execute_sql(f"CREATE TEMPORARY SYSTEM FUNCTION {name} AS 'dev.orderflow.functions.{cls}' LANGUAGE JAVA")
     t_env.execute_sql(source_ddl(config))
     t_env.execute_sql(dlq_ddl(config))
     t_env.execute_sql(catalog_ddl(config))
     t_env.create_temporary_function("check_order", make_check_order())
-    t_env.create_temporary_function("tally", make_tally(vectorized=config.python_execution_mode == "process"))
-    t_env.execute_sql("""
+    t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW records AS
-SELECT payload, `topic`, `partition`, `offset`, proc_time, event_rowtime, CAST(payload AS STRING) AS payload_text
+SELECT payload, `topic`, `partition`, `offset`, proc_time, event_rowtime,
+  match_groups(CAST(payload AS STRING), {sql_literal(CANONICAL_PATTERN)}) AS `groups`
 FROM orders_source""")
-    canonical = is_canonical_sql("payload_text") if config.fast_lane else "FALSE"
+    canonical = "`groups` IS NOT NULL" if config.fast_lane else "FALSE"
     table_columns = [name for name, _ in flink_columns()]
-    fast_columns = canonical_columns_sql("payload_text", "CAST(CURRENT_TIMESTAMP AS TIMESTAMP_LTZ(6))")
+    fast_columns = canonical_columns_sql("`groups`", "CAST(CURRENT_TIMESTAMP AS TIMESTAMP_LTZ(6))")
     checked_columns = ", ".join(f"`{c}`" for c in CHECKED_COLUMNS)
     # Late: behind Flink's own watermark (null before the first one: nothing is late yet). Each lane
     # compares its own reading of event_time, computed only for the records it takes: SQL has no
@@ -103,7 +106,7 @@ SELECT r.proc_time, r.late, c.* FROM (
 ) AS r,
 LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})""")
     listed = ", ".join(f"`{name}`" for name in table_columns)
-    fast_late = f"COALESCE({fast_columns['event_time']} < CURRENT_WATERMARK(event_rowtime), FALSE)"
+    fast_late = "COALESCE(event_rowtime < CURRENT_WATERMARK(event_rowtime), FALSE)"
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW valid_orders AS
 SELECT proc_time, {fast_late} AS late, {", ".join(f"{fast_columns[name]} AS `{name}`" for name in table_columns)}
@@ -142,6 +145,7 @@ def create_environment(config: JobConfig) -> StreamTableEnvironment:
     # A partition without records would hold the watermark back for ever.
     settings.set_string("table.exec.source.idle-timeout", "10 s")
     settings.set_string("python.execution-mode", config.python_execution_mode)
+    settings.set_string("table.optimizer.reuse-optimize-block-with-digest-enabled", "true")
     t_env.get_config().add_configuration(settings)
     return t_env
 

@@ -59,7 +59,7 @@ CANONICAL_FIELDS: Final = (
 )
 
 CANONICAL_PATTERN: Final = (
-    "^\\{" + ",".join(f'"{name}":"{value}"' for name, value in CANONICAL_FIELDS) + "\\}$"
+    "^\\{" + ",".join(f'"{name}":"({value})"' for name, value in CANONICAL_FIELDS) + "\\}$"
 )
 
 
