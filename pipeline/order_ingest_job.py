@@ -49,7 +49,7 @@ CREATE TEMPORARY TABLE orders_source (
   `offset` BIGINT METADATA VIRTUAL,
   kafka_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   proc_time AS PROCTIME(),
-  event_rowtime AS json_instant(CAST(payload AS STRING), 'event_time', kafka_time),
+  event_rowtime AS json_instant(payload, 'event_time', kafka_time),
   WATERMARK FOR event_rowtime AS event_rowtime - {watermark_delay_sql(config.watermark_max_out_of_orderness_ms)}
 ) WITH (
 {_with_options(options)}
@@ -88,7 +88,7 @@ def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW records AS
 SELECT payload, `topic`, `partition`, `offset`, proc_time, event_rowtime,
-  match_groups(CAST(payload AS STRING), {sql_literal(CANONICAL_PATTERN)}) AS `groups`
+  match_groups(payload, {sql_literal(CANONICAL_PATTERN)}) AS `groups`
 FROM orders_source""")
     canonical = "`groups` IS NOT NULL" if config.fast_lane else "FALSE"
     table_columns = [name for name, _ in flink_columns()]

@@ -1,46 +1,71 @@
 package dev.orderflow.functions;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
- * {@code json_instant(json, field, fallback)}: the instant in the top-level-looking string field
- * {@code "field":"<ISO-8601 with offset>"} of a JSON text, else {@code fallback}.
+ * {@code json_instant(payload, field, fallback)}: the instant in the string field {@code
+ * "field":"<ISO-8601 with offset>"} of a UTF-8 JSON payload, else {@code fallback}.
  *
- * <p>For watermarks, which need an instant per record and nothing exact: the text is searched for
- * the field, not parsed as JSON (a record this misreads is rejected by the contract anyway; it
- * only moves the watermark). Offsets may be {@code Z}, {@code +02:00} or {@code +0200}.
+ * <p>For watermarks, which need an instant per record and nothing exact: the bytes are searched
+ * for the field's first occurrence, not parsed as JSON (a record this misreads is rejected or
+ * read exactly by the contract anyway; it only moves the watermark).
  */
 public class JsonInstant extends ScalarFunction {
+  private String field;
+  private byte[] key;
+
   public @DataTypeHint("TIMESTAMP_LTZ(3)") Instant eval(
-      String json, String field, @DataTypeHint("TIMESTAMP_LTZ(3)") Instant fallback) {
-    if (json == null || field == null) {
+      byte[] payload, String field, @DataTypeHint("TIMESTAMP_LTZ(3)") Instant fallback) {
+    if (payload == null || field == null) {
       return fallback;
     }
-    String key = "\"" + field + "\"";
-    int at = json.indexOf(key);
-    if (at < 0) {
+    if (!field.equals(this.field)) {
+      key = ("\"" + field + "\"").getBytes(StandardCharsets.UTF_8);
+      this.field = field;
+    }
+    int position = indexOf(payload, key);
+    if (position < 0) {
       return fallback;
     }
-    int position = skipSpaces(json, at + key.length());
-    if (position >= json.length() || json.charAt(position) != ':') {
+    position = skipSpaces(payload, position + key.length);
+    if (position >= payload.length || payload[position] != ':') {
       return fallback;
     }
-    position = skipSpaces(json, position + 1);
-    if (position >= json.length() || json.charAt(position) != '"') {
+    position = skipSpaces(payload, position + 1);
+    if (position >= payload.length || payload[position] != '"') {
       return fallback;
     }
-    int end = json.indexOf('"', position + 1);
-    if (end < 0) {
+    int end = position + 1;
+    while (end < payload.length && payload[end] != '"') {
+      end++;
+    }
+    if (end >= payload.length) {
       return fallback;
     }
-    Instant instant = IsoInstants.parse(json.substring(position + 1, end));
+    String value = new String(payload, position + 1, end - position - 1, StandardCharsets.UTF_8);
+    Instant instant = IsoInstants.parse(value);
     return instant == null ? fallback : instant;
   }
 
-  private static int skipSpaces(String text, int position) {
-    while (position < text.length() && Character.isWhitespace(text.charAt(position))) {
+  private static int indexOf(byte[] text, byte[] word) {
+    outer:
+    for (int start = 0; start <= text.length - word.length; start++) {
+      for (int i = 0; i < word.length; i++) {
+        if (text[start + i] != word[i]) {
+          continue outer;
+        }
+      }
+      return start;
+    }
+    return -1;
+  }
+
+  private static int skipSpaces(byte[] text, int position) {
+    while (position < text.length
+        && (text[position] == ' ' || text[position] == '\t' || text[position] == '\n' || text[position] == '\r')) {
       position++;
     }
     return position;

@@ -1,45 +1,48 @@
 package dev.orderflow.functions;
 
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.table.annotation.DataTypeHint;
+import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
- * {@code match_groups(text, pattern)}: the capture groups of {@code pattern} when it matches the
- * whole of {@code text}, else NULL.
+ * {@code match_groups(payload, pattern)}: the capture groups of {@code pattern} when it matches
+ * the whole of the UTF-8 {@code payload}, else NULL. Only ASCII patterns: see below.
  *
  * <p>Knows nothing of orders: the job passes the pattern (producer/canonical.py builds it from the
- * contract). One pass over the text yields every value, where Flink SQL would evaluate a regex per
- * condition and split the text once per column. The pattern is compiled once per distinct text.
+ * contract). One pass over the payload yields every value, where Flink SQL would evaluate a regex
+ * per condition and split the text once per column. The payload is read as Latin-1, a plain copy
+ * of its bytes: for an ASCII pattern (no {@code .}, no negated classes) a match means every byte
+ * it covers is ASCII, where UTF-8 and Latin-1 agree, and any other byte (UTF-8 or not) fails it.
+ * Each group is returned as a view of the payload's bytes, without decoding or encoding.
  */
 public class MatchGroups extends ScalarFunction {
-  private String patternText;
+  private StringData patternText;
   private Pattern pattern;
 
-  public @DataTypeHint("ARRAY<STRING>") String[] eval(String text, String patternText) {
-    if (text == null || patternText == null) {
+  public @DataTypeHint(value = "ARRAY<STRING>", bridgedTo = ArrayData.class) ArrayData eval(
+      byte[] payload, @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData patternText) {
+    if (payload == null || patternText == null) {
       return null;
     }
-    if (!patternText.equals(this.patternText)) {
-      this.pattern = Pattern.compile(patternText);
+    if (patternText != this.patternText && !patternText.equals(this.patternText)) {
+      pattern = Pattern.compile(patternText.toString());
       this.patternText = patternText;
     }
-    Matcher matcher = pattern.matcher(text);
+    Matcher matcher = pattern.matcher(new String(payload, StandardCharsets.ISO_8859_1));
     if (!matcher.matches()) {
       return null;
     }
-    String[] groups = new String[matcher.groupCount()];
+    StringData[] groups = new StringData[matcher.groupCount()];
     for (int group = 1; group <= groups.length; group++) {
-      groups[group - 1] = matcher.group(group);
+      int start = matcher.start(group);
+      groups[group - 1] =
+          start < 0 ? null : StringData.fromBytes(payload, start, matcher.end(group) - start);
     }
-    return groups;
-  }
-
-  @Override
-  public boolean isDeterministic() {
-    // Not true, but it keeps the planner from copying the call into every expression that reads
-    // one of its groups (Flink SQL has no common-subexpression reuse): the match runs once.
-    return false;
+    return new GenericArrayData(groups);
   }
 }
