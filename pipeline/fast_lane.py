@@ -1,41 +1,41 @@
 """The fast lane in SQL: canonical payloads (producer/canonical.py) become table rows in the JVM.
 
-A payload matching CANONICAL_PATTERN is valid by construction, and its values contain no `"`,
-so SPLIT_INDEX on `"` reads each one where split_position() says. The casts are exact for the
-shapes the pattern allows: a lower-case UUID, `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]Z` read in UTC
-(the job's session time zone), a plain two-decimal amount.
+`match_groups` (pipeline/jvm/) matches the payload's bytes against CANONICAL_PATTERN once and
+returns its capture groups, one per field, or NULL when the payload is not canonical — then the
+contract in Python decides (the slow lane). A match is valid by construction; the conversions
+below are exact for the shapes the pattern allows: a lower-case UUID,
+`YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]Z` (`iso_instant`), a plain two-decimal amount.
 """
 
 from __future__ import annotations
 
-from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, split_position
+from producer.canonical import CANONICAL_PATTERN, group_of
 
 
 def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def is_canonical_sql(text: str) -> str:
-    """A BOOLEAN expression: the STRING expression `text` is a canonical payload."""
-    # REGEXP finds the pattern anywhere; the pattern's own ^ and $ make that a whole-text match.
-    return f"REGEXP({text}, {sql_literal(CANONICAL_PATTERN)})"
+def canonical_groups_sql(payload: str) -> str:
+    """An ARRAY<STRING> expression: the values of the BYTES expression `payload` if it is a
+    canonical payload, else NULL."""
+    return f"match_groups({payload}, {sql_literal(CANONICAL_PATTERN)})"
 
 
-def _value(text: str, field: str) -> str:
-    return f"{text}[{[n for n, _ in CANONICAL_FIELDS].index(field) + 1}]"
+def _value(groups: str, field: str) -> str:
+    return f"{groups}[{group_of(field)}]"
 
 
-def canonical_columns_sql(text: str, processed_at: str) -> dict[str, str]:
-    """Column name → SQL expression of the table row, for a canonical payload `text`."""
-    wall_clock = f"REPLACE(REPLACE({_value(text, 'event_time')}, 'T', ' '), 'Z', '')"
+def canonical_columns_sql(groups: str, processed_at: str) -> dict[str, str]:
+    """Column name → SQL expression of the table row, from the `groups` of a canonical payload."""
     return {
-        "event_id": _value(text, "event_id"),
-        "event_time": f"iso_instant({_value(text, 'event_time')})",
-        "order_id": _value(text, "order_id"),
-        "user_id": _value(text, "user_id"),
-        "order_amount": f"CAST({_value(text, 'order_amount')} AS DECIMAL(12, 2))",
-        "currency": _value(text, "currency"),
-        "order_status": _value(text, "order_status"),
-        "schema_version": _value(text, "schema_version"),
+        "event_id": _value(groups, "event_id"),
+        "event_time": f"iso_instant({_value(groups, 'event_time')})",
+        "order_id": _value(groups, "order_id"),
+        "user_id": _value(groups, "user_id"),
+        "order_amount": f"CAST({_value(groups, 'order_amount')} AS DECIMAL(12, 2))",
+        "currency": _value(groups, "currency"),
+        "order_status": _value(groups, "order_status"),
+        "schema_version": _value(groups, "schema_version"),
         "processed_at": processed_at,
     }

@@ -3,15 +3,17 @@
 `OrderCreatedV1.to_json()` writes every event the same way: fields in declaration order, no
 spaces, lower-case UUID, UTC `Z` time, the amount as a two-decimal string. A payload of exactly
 that shape, with values inside the narrow ranges below, is valid by construction, so the Flink
-job can accept it with one JVM regex and take its values by splitting on `"` — no Python per
-record. Everything else (other field orders, offsets, numbers, escapes, Feb 29, anything
+job can accept it with one JVM regex and take its values from the regex's capture groups (one
+per field, in order) — no Python per record. Everything else (other field orders, offsets, numbers, escapes, Feb 29, anything
 invalid) takes the slow lane: the full contract in Python, which alone decides rejections.
 
 The expression is therefore *sound, not complete*: a match implies the contract accepts the
 payload and yields the same values (tests/unit/producer/test_canonical.py proves it on random and
 mutated payloads); a non-match says nothing. It is built from the contract's own constants and
 written in the subset where Java's and Python's regex dialects agree: ASCII classes, no `\\d`
-(Unicode digits in Python), no named groups, no escapes inside values.
+(Unicode digits in Python), no `.`, no negated classes, no named groups, no escapes inside
+values. Being ASCII-only, it can be matched against a payload's bytes read as Latin-1 (what the
+job's `match_groups` does): a byte outside ASCII, from UTF-8 or not, never matches.
 """
 
 from __future__ import annotations
@@ -58,22 +60,12 @@ CANONICAL_FIELDS: Final = (
     ("schema_version", VERSION_TEXT),
 )
 
+# Each value is a capture group: group n (from 1) is the n-th field of CANONICAL_FIELDS.
 CANONICAL_PATTERN: Final = (
     "^\\{" + ",".join(f'"{name}":"({value})"' for name, value in CANONICAL_FIELDS) + "\\}$"
 )
 
 
-UUID_LENGTH: Final = 36
-# The text around event_id, the first field, and before event_time's value. event_id is always a
-# 36-character UUID, so event_time's value starts at a fixed place (1-based, as SQL counts) and
-# the watermark can read a canonical event_time without parsing the JSON.
-EVENT_ID_HEAD: Final = '{"event_id":"'
-EVENT_TIME_HEAD: Final = '","event_time":"'
-EVENT_TIME_VALUE_AT: Final = len(EVENT_ID_HEAD) + UUID_LENGTH + len(EVENT_TIME_HEAD) + 1
-
-
-def split_position(field: str) -> int:
-    """Where a field's value lands when a canonical payload is split on `"`:
-    `{`, name, `:`, value, `,`, name, ... — so the n-th value is piece 3 + 4n."""
-    names = [name for name, _ in CANONICAL_FIELDS]
-    return 3 + 4 * names.index(field)
+def group_of(field: str) -> int:
+    """The capture group (from 1) holding `field`'s value in CANONICAL_PATTERN."""
+    return 1 + [name for name, _ in CANONICAL_FIELDS].index(field)

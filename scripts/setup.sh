@@ -3,7 +3,8 @@
 # everything cached only compares stamps and takes seconds.
 #   .venv        the harness env (producer, fixtures, steps, pyiceberg, LocalStack) — no apache-flink
 #   .venv-flink  the Flink env (apache-flink 1.20.5 + the pipeline and the contract it imports)
-#   .cache/jvm/  every JVM jar of compose/jvm/pom.xml, one folder per profile
+#   .cache/jvm/  every JVM jar of compose/jvm/pom.xml, one folder per profile, and the job's Java
+#                functions (pipeline/jvm/, built by the same pom) with the Flink jars
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -39,9 +40,19 @@ jars() {
   done
 }
 
+FUNCTIONS_JAR=.cache/jvm/flink/orderflow-functions.jar
+functions() {  # pipeline/jvm/ → one small jar next to the connectors (Flink's lib/, the images)
+  local key; key=$(digest compose/jvm/pom.xml $(find pipeline/jvm -name '*.java' | sort))
+  if fresh functions "$key" && [ -f "$FUNCTIONS_JAR" ]; then say "Java functions are up to date"; return; fi
+  say "building the job's Java functions (pipeline/jvm/)"
+  mvn -q -B -f compose/jvm/pom.xml -P functions package
+  cp .cache/jvm-functions/orderflow-functions.jar "$FUNCTIONS_JAR"
+  echo "$key" > "$STAMPS/functions"
+}
+
 flink_home() {  # a Flink distribution = the wheel's, plus the connector jars in lib/ (hard links)
   local pyflink=.venv-flink/lib/python3.11/site-packages/pyflink
-  local key; key=$(digest compose/jvm/pom.xml pyproject.toml scripts/setup.sh)
+  local key; key=$(digest compose/jvm/pom.xml pyproject.toml scripts/setup.sh "$FUNCTIONS_JAR")
   if fresh flink-home "$key" && [ -x .cache/flink-home/bin/flink ]; then say "Flink home is up to date"; return; fi
   say "assembling .cache/flink-home (Flink 1.20.5 from the wheel + connectors)"
   rm -rf .cache/flink-home && mkdir -p .cache/flink-home
@@ -55,6 +66,7 @@ flink_home() {  # a Flink distribution = the wheel's, plus the connector jars in
 
 start=$(date +%s)
 jars
+functions
 make_venv .venv -e ".[harness,dev]"
 make_venv .venv-flink -e ".[flink]"
 flink_home

@@ -1,5 +1,6 @@
 """Run by the Flink env's Python (see test_sql_expressions.py): evaluates the job's SQL
-expressions on the JSON texts given on stdin in a local Flink, prints one JSON row per text."""
+expressions, Java functions included, on the payloads given on stdin (hex) in a local Flink;
+prints one JSON row per payload."""
 
 from __future__ import annotations
 
@@ -9,29 +10,29 @@ import sys
 from pyflink.table import EnvironmentSettings, TableEnvironment
 
 from pipeline.event_time import event_time_sql
-from pipeline.fast_lane import canonical_columns_sql, is_canonical_sql, sql_literal
+from pipeline.fast_lane import canonical_columns_sql, canonical_groups_sql
+from pipeline.jvm_functions import register_java_functions
+
+UNREADABLE = "TO_TIMESTAMP_LTZ(0, 3)"  # stands in for the Kafka timestamp
 
 
 def main() -> None:
-    texts = json.load(sys.stdin)
+    payloads = json.load(sys.stdin)
     t_env = TableEnvironment.create(EnvironmentSettings.in_batch_mode())
     t_env.get_config().set("table.local-time-zone", "UTC")  # as the job sets it
-    columns = canonical_columns_sql("doc", "CURRENT_TIMESTAMP")
-    rows = ", ".join(f"({i}, {sql_literal(text)})" for i, text in enumerate(texts))
-    source = f"(VALUES {rows}) AS v(i, doc)"
-    found: dict[int, dict[str, object]] = {}
-    query = f"SELECT i, CAST({event_time_sql('doc')} AS STRING), {is_canonical_sql('doc')} FROM {source}"
-    with t_env.execute_sql(query).collect() as results:
-        for i, rowtime, canonical in results:
-            found[i] = {"i": i, "rowtime": rowtime, "canonical": canonical, "columns": None}
-    # As in the job, the fast lane's columns are computed only for the rows its filter lets through.
+    register_java_functions(t_env)
+    # literals only: VALUES with expressions becomes a UNION of one source per row
+    rows = ", ".join(f"({i}, X'{payload}')" for i, payload in enumerate(payloads))
+    columns = canonical_columns_sql("g", "CURRENT_TIMESTAMP")
     values = ", ".join(f"CAST({expression} AS STRING)" for expression in columns.values())
-    query = f"SELECT i, {values} FROM {source} WHERE {is_canonical_sql('doc')}"
+    query = f"""
+SELECT i, CAST({event_time_sql("p", UNREADABLE)} AS STRING), g IS NOT NULL, {values}
+FROM (SELECT i, p, {canonical_groups_sql("p")} AS g FROM (
+  SELECT i, CAST(b AS BYTES) AS p FROM (VALUES {rows}) AS v(i, b)))"""
     with t_env.execute_sql(query).collect() as results:
-        for i, *row in results:
-            found[i]["columns"] = dict(zip(columns, row, strict=True))
-    for i in sorted(found):
-        print(json.dumps(found[i]))
+        for i, rowtime, canonical, *row in sorted(results, key=lambda r: r[0]):
+            found = dict(zip(columns, row, strict=True)) if canonical else None
+            print(json.dumps({"i": i, "rowtime": rowtime, "canonical": canonical, "columns": found}))
 
 
 if __name__ == "__main__":

@@ -1,39 +1,53 @@
-"""The job's SQL expressions (event time for watermarks, the fast lane) evaluated by a real Flink
-planner and runtime (a local mini cluster in the Flink env), against the contract's own reading."""
+"""The job's SQL expressions and Java functions (event time for watermarks, the fast lane)
+evaluated by a real Flink planner and runtime (a local mini cluster in the Flink env), against
+the contract's own reading and Python's reading of the same pattern."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
+from random import Random
 
 import pytest
 
 from fixtures import paths
+from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN
 from producer.contract import OrderCreatedV1, validate_payload
+from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
 
 pytestmark = pytest.mark.integration
 
 BASE = json.loads(next(iter(generate_orders(1, seed=5))).value)
+UNREADABLE = "1970-01-01 00:00:00.000"  # the probe's stand-in for the Kafka timestamp
 
 
-def _compact(document: dict[str, object]) -> str:
-    return json.dumps(document, separators=(",", ":"))
+def _compact(document: dict[str, object]) -> bytes:
+    return json.dumps(document, separators=(",", ":")).encode()
 
 
-TEXTS = [
-    next(iter(generate_orders(1, seed=1))).value.decode(),  # the producer's own
-    _compact({**BASE, "event_time": "2026-11-24T10:00:00.123456Z", "order_amount": "9999999999.99"}),
-    _compact({**BASE, "event_time": "2026-02-28T23:59:59Z", "user_id": "}", "order_id": "o'1 ,:{"}),
-    _compact({**BASE, "event_time": "2026-11-24T01:30:00+02:00"}),  # valid, offset: slow lane
-    json.dumps({**BASE, "event_time": "2026-11-24T01:30:00.5-0530"}),  # valid, spaces: slow lane
-    _compact({**BASE, "event_time": "2028-02-29T12:00:00.000Z"}),  # leap day: slow lane
-    _compact({**BASE, "event_time": "2026-11-24T10:00:00"}),  # naive: no event time
-    "not json",
+# (payload, takes the fast lane)
+CASES: list[tuple[bytes, bool]] = [
+    (next(iter(generate_orders(1, seed=1))).value, True),  # the producer's own
+    (_compact({**BASE, "event_time": "2026-11-24T10:00:00.123456Z", "order_amount": "9999999999.99"}), True),
+    (_compact({**BASE, "event_time": "2026-02-28T23:59:59Z", "user_id": "}", "order_id": "o'1 ,:{"}), True),
+    (_compact({**BASE, "event_time": "2026-11-24T01:30:00+02:00"}), False),  # valid, offset
+    (json.dumps({**BASE, "event_time": "2026-11-24T01:30:00.5-0530"}).encode(), False),  # spaces
+    (_compact({**BASE, "event_time": "2028-02-29T12:00:00.000Z"}), False),  # leap day
+    (_compact({**BASE, "user_id": "Zoë"}), False),  # valid, not ASCII
+    (_compact({**BASE, "user_id": "Zo\xeb"}).replace("ë".encode(), b"\xeb"), False),  # not UTF-8
+    (_compact({**BASE, "event_time": "2026-11-24T10:00:00"}), False),  # naive: unreadable
+    (_compact({k: v for k, v in BASE.items() if k != "event_time"}), False),  # no event_time
+    (b"not json", False),
 ]
+# What the producer writes and every fault it can inject: the JVM must read them as Python does.
+GENERATED = [event.value for event in generate_orders(300, seed=3, invalid_ratio=0.2)]
+FAULTS = [inject(kind, BASE, Random(i)) for kind in INJECTABLE_KINDS for i in range(5)]
+PAYLOADS = [payload for payload, _ in CASES] + GENERATED + FAULTS
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +56,7 @@ def evaluated() -> list[dict]:
     probe = Path(__file__).with_name("flink_sql_probe.py")
     done = subprocess.run(
         [str(paths.flink_python()), str(probe)],
-        input=json.dumps(TEXTS),
+        input=json.dumps([payload.hex() for payload in PAYLOADS]),
         capture_output=True,
         text=True,
         env=env,
@@ -50,30 +64,58 @@ def evaluated() -> list[dict]:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    assert [row["i"] for row in rows] == list(range(len(PAYLOADS)))
+    return rows
 
 
-def test_event_time_for_watermarks_is_the_events_instant_to_the_second(evaluated: list[dict]) -> None:
-    assert len(evaluated) == len(TEXTS)
-    for text, row in zip(TEXTS, evaluated, strict=True):
-        event = validate_payload(text.encode())
+def _python_groups(payload: bytes) -> tuple[str, ...] | None:
+    try:
+        match = re.fullmatch(CANONICAL_PATTERN, payload.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    return match.groups() if match else None
+
+
+def test_event_time_for_watermarks_is_the_events_instant_to_the_millisecond(evaluated: list[dict]) -> None:
+    for payload, row in zip(PAYLOADS, evaluated, strict=True):
+        event = validate_payload(payload)
         if isinstance(event, OrderCreatedV1):
-            expected = event.event_time.astimezone(UTC).replace(microsecond=0, tzinfo=None)
-            assert row["rowtime"] == f"{expected:%Y-%m-%d %H:%M:%S}.000", text
+            expected = event.event_time.astimezone(UTC).replace(tzinfo=None)
+            assert row["rowtime"] == f"{expected:%Y-%m-%d %H:%M:%S.%f}"[:-3], payload
         else:
-            assert row["rowtime"] is None, text  # the job falls back to the Kafka timestamp
+            assert row["rowtime"] is not None, payload  # a rowtime is never null
+    unreadable = [row["rowtime"] for row in evaluated[len(CASES) - 3 : len(CASES)]]
+    assert unreadable == [UNREADABLE] * 3  # naive, missing, not JSON: the Kafka timestamp
 
 
-def test_the_fast_lane_takes_canonical_payloads_only_and_reads_the_contracts_values(
-    evaluated: list[dict],
-) -> None:
-    canonical = [row["canonical"] for row in evaluated]
-    assert canonical == [True, True, True, False, False, False, False, False]
-    for text, row in zip(TEXTS, evaluated, strict=True):
+def test_the_fast_lane_takes_canonical_payloads_only(evaluated: list[dict]) -> None:
+    assert [row["canonical"] for row in evaluated[: len(CASES)]] == [canonical for _, canonical in CASES]
+    generated_valid = [
+        row["canonical"]
+        for payload, row in zip(PAYLOADS, evaluated, strict=True)
+        if payload in GENERATED and isinstance(validate_payload(payload), OrderCreatedV1)
+    ]
+    assert generated_valid and all(generated_valid)  # every valid event the producer writes
+
+
+def test_java_matches_exactly_what_python_matches_with_the_same_groups(evaluated: list[dict]) -> None:
+    for payload, row in zip(PAYLOADS, evaluated, strict=True):
+        groups = _python_groups(payload)
+        assert row["canonical"] == (groups is not None), payload
+        if groups is None:
+            continue
+        read = dict(zip([name for name, _ in CANONICAL_FIELDS], groups, strict=True))
+        for name in ("event_id", "order_id", "user_id", "currency", "order_status", "schema_version"):
+            assert row["columns"][name] == read[name], (name, payload)
+
+
+def test_the_fast_lane_reads_the_contracts_values(evaluated: list[dict]) -> None:
+    for payload, row in zip(PAYLOADS, evaluated, strict=True):
         if not row["canonical"]:
             continue
-        event = validate_payload(text.encode())
-        assert isinstance(event, OrderCreatedV1)
+        event = validate_payload(payload)
+        assert isinstance(event, OrderCreatedV1), f"fast lane accepts what the contract rejects: {payload!r}"
         columns = row["columns"]
         assert columns["event_id"] == str(event.event_id)
         assert datetime.fromisoformat(columns["event_time"]).replace(tzinfo=UTC) == event.event_time

@@ -2,12 +2,13 @@ package dev.orderflow.functions;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
- * {@code json_instant(payload, field, fallback)}: the instant in the string field {@code
- * "field":"<ISO-8601 with offset>"} of a UTF-8 JSON payload, else {@code fallback}.
+ * {@code json_instant(payload, field, fallback)}: the instant, to the millisecond, in the string
+ * field {@code "field":"<ISO-8601 with offset>"} of a UTF-8 JSON payload, else {@code fallback}.
  *
  * <p>For watermarks, which need an instant per record and nothing exact: the bytes are searched
  * for the field's first occurrence, not parsed as JSON (a record this misreads is rejected or
@@ -47,7 +48,8 @@ public class JsonInstant extends ScalarFunction {
     }
     String value = new String(payload, position + 1, end - position - 1, StandardCharsets.UTF_8);
     Instant instant = IsoInstants.parse(value);
-    return instant == null ? fallback : instant;
+    // the declared precision: a TIMESTAMP_LTZ(3) carrying microseconds would compare as one
+    return instant == null ? fallback : instant.truncatedTo(ChronoUnit.MILLIS);
   }
 
   private static int indexOf(byte[] text, byte[] word) {
