@@ -9,8 +9,10 @@ costs a round trip to the Python worker and Flink SQL re-evaluates an expression
 
 from __future__ import annotations
 
-from pyflink.table import TableEnvironment
-from pyflink.util.exceptions import TableException
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the harness env reads JAVA_FUNCTIONS without pyflink
+    from pyflink.table import TableEnvironment
 
 PACKAGE = "dev.orderflow.functions"
 JAVA_FUNCTIONS = {
@@ -26,6 +28,8 @@ class MissingJavaFunctions(RuntimeError):
 
 
 def register_java_functions(t_env: TableEnvironment) -> None:
+    from pyflink.util.exceptions import TableException
+
     for name, class_name in JAVA_FUNCTIONS.items():
         try:
             t_env.execute_sql(f"CREATE TEMPORARY SYSTEM FUNCTION {name} AS '{class_name}' LANGUAGE JAVA")

@@ -38,7 +38,7 @@ PYTHON_DEPENDENCIES = ["pydantic>=2.6,<3"]
 
 def build_uber_jar() -> Path:
     subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(ROOT / "compose/jvm/pom.xml"), "-P", "flink,uber", "package"],
+        ["mvn", "-q", "-B", "-f", str(ROOT / "compose/jvm/pom.xml"), "-P", "flink,functions,uber", "package"],
         check=True,
     )
     return UBER_JAR
@@ -79,9 +79,15 @@ def _producer_imports(source: Path) -> set[str]:
 
 
 def job_sources() -> list[Path]:
-    """The job's own Python files: pipeline/ whole, and the producer modules it imports, followed
-    transitively (the contract and what it needs; not the producer's CLI or Kafka code)."""
-    files = [p for p in (ROOT / "pipeline").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    """The job's own Python files: pipeline/ whole but its Java sources (compiled into the uber
+    jar), and the producer modules it imports, followed transitively (the contract and what it
+    needs; not the producer's CLI or Kafka code)."""
+    skipped = {"__pycache__", "jvm"}
+    files = [
+        p
+        for p in (ROOT / "pipeline").rglob("*")
+        if p.is_file() and not skipped & set(p.relative_to(ROOT).parts)
+    ]
     wanted = set().union(*(_producer_imports(p) for p in files if p.suffix == ".py"))
     modules: set[str] = set()
     while wanted:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.jvm_functions import JAVA_FUNCTIONS
 from scripts.package import build
 
 pytestmark = pytest.mark.integration  # builds the real uber jar with Maven
@@ -47,6 +48,7 @@ def test_the_uber_jar_carries_every_java_dependency(package: zipfile.ZipFile) ->
         "org/apache/iceberg/rest/RESTCatalog.class",
         "software/amazon/msk/auth/iam/IAMLoginModule.class",
         "org/apache/hadoop/conf/Configuration.class",
+        *(f"{name.replace('.', '/')}.class" for name in JAVA_FUNCTIONS.values()),
     ):
         assert needed in classes, needed
     services = jar.read("META-INF/services/org.apache.flink.table.factories.Factory").decode()
