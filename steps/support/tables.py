@@ -16,19 +16,15 @@ from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import NoSuchTableError
 from pyiceberg.expressions import In, StartsWith
 
+from fixtures.iceberg import TableReader
+
 EPOCH_DAY = date(1970, 1, 1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def own_rows(catalog: Catalog, identifier: str, column: str, prefix: str) -> list[dict[str, Any]]:
     """Every row whose `column` starts with `prefix` (a run's own rows), newest snapshot."""
-    try:
-        table = catalog.load_table(identifier)
-    except NoSuchTableError:
-        return []
-    if table.current_snapshot() is None:
-        return []
-    return list(table.scan(row_filter=StartsWith(column, prefix)).to_arrow().to_pylist())
+    return TableReader(catalog, identifier).rows(StartsWith(column, prefix))
 
 
 def rows_with(
@@ -37,13 +33,7 @@ def rows_with(
     """Rows whose `column` is one of `values`, whoever wrote them (for "already stored" hints)."""
     if not values:
         return []
-    try:
-        table = catalog.load_table(identifier)
-    except NoSuchTableError:
-        return []
-    if table.current_snapshot() is None:
-        return []
-    return list(table.scan(row_filter=In(column, values[:limit])).to_arrow().to_pylist())
+    return TableReader(catalog, identifier).rows(In(column, values[:limit]))
 
 
 def table_columns(catalog: Catalog, identifier: str) -> list[str]:
