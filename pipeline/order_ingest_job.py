@@ -18,7 +18,7 @@ from pipeline.event_time import event_time_sql, watermark_delay_sql
 from pipeline.fast_lane import canonical_columns_sql, canonical_groups_sql
 from pipeline.jvm_functions import register_java_functions
 from pipeline.table import ensure_table, flink_columns
-from pipeline.udfs import CHECKED_COLUMNS, make_check_order
+from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
 
 JOB_NAME = "order_ingest_job"
 log = logging.getLogger(JOB_NAME)
@@ -63,6 +63,9 @@ def dlq_ddl(config: JobConfig) -> str:
         "properties.bootstrap.servers": config.kafka_bootstrap,
         "format": "raw",
         "sink.delivery-guarantee": "at-least-once",
+        # On purpose, with DLQ_PAYLOAD_MAX_BYTES (pipeline/config.py checks the two together):
+        # every dead-letter record fits in one request, whatever payload it copies.
+        "properties.max.request.size": str(config.dlq_max_request_bytes),
         **{f"properties.{k}": v for k, v in config.kafka_properties.items()},
     }
     return f"CREATE TEMPORARY TABLE orders_dlq (record STRING) WITH (\n{_with_options(options)}\n)"
@@ -80,7 +83,7 @@ def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-
                                                  └─ invalid ─ DLQ
     """
     register_java_functions(t_env)
-    t_env.create_temporary_function("check_order", make_check_order())
+    t_env.create_temporary_function("check_order", make_check_order(config.dlq_payload_max_bytes))
     t_env.execute_sql(source_ddl(config))
     t_env.execute_sql(dlq_ddl(config))
     t_env.execute_sql(catalog_ddl(config))
@@ -100,13 +103,15 @@ SELECT r.proc_time, r.late, c.* FROM (SELECT * FROM records WHERE `groups` IS NU
 LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})""")
     table_columns = [name for name, _ in flink_columns()]
     listed = ", ".join(f"`{name}`" for name in table_columns)
+    slow_columns = checked_columns_sql()
     fast_columns = canonical_columns_sql("`groups`", "CAST(CURRENT_TIMESTAMP AS TIMESTAMP_LTZ(6))")
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW valid_orders AS
 SELECT proc_time, late, {", ".join(f"{fast_columns[name]} AS `{name}`" for name in table_columns)}
 FROM records WHERE `groups` IS NOT NULL
 UNION ALL
-SELECT proc_time, late, {listed} FROM checked WHERE ok""")
+SELECT proc_time, late, {", ".join(f"{slow_columns[name]} AS `{name}`" for name in table_columns)}
+FROM checked WHERE ok""")
     statements = t_env.create_statement_set()
     # Keep the first arrival of each event_id: a running count per event_id is append-only (the
     # table stays append-only) and, unlike ROW_NUMBER deduplication, lets `tally` count what it
