@@ -75,18 +75,17 @@ def catalog_ddl(config: JobConfig) -> str:
     return f"CREATE CATALOG `{config.catalog.name}` WITH (\n{_with_options(config.catalog.properties())}\n)"
 
 
-def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-untyped-def]
-    """Register functions, source and sinks; return the statement set to run.
+def define_views(t_env: StreamTableEnvironment, config: JobConfig) -> list[str]:
+    """Register the functions and the views both lanes make of `orders_source`; return the
+    table's columns in order. Ends in `valid_orders` (rows for the table) and `checked`
+    (whose `dlq` column holds the dead-letter records).
 
-    records ─┬─ canonical ─ fast lane (Java) ───────────┬─ valid_orders ─ count per event_id
-             └─ the rest ─ check_order (Python) ─┬─ valid ┘          ─ tally (first only) ─ Iceberg
+    records ─┬─ canonical ─ fast lane (Java) ───────────┬─ valid_orders
+             └─ the rest ─ check_order (Python) ─┬─ valid ┘
                                                  └─ invalid ─ DLQ
     """
     register_java_functions(t_env)
     t_env.create_temporary_function("check_order", make_check_order(config.dlq_payload_max_bytes))
-    t_env.execute_sql(source_ddl(config))
-    t_env.execute_sql(dlq_ddl(config))
-    t_env.execute_sql(catalog_ddl(config))
     # Everything both lanes read is computed here, once per record (see create_environment):
     # the canonical payload's values (NULL: the slow lane) and whether it is late, i.e. behind
     # Flink's own watermark (null before the first one: nothing is late yet).
@@ -102,7 +101,6 @@ CREATE TEMPORARY VIEW checked AS
 SELECT r.proc_time, r.late, c.* FROM (SELECT * FROM records WHERE `groups` IS NULL) AS r,
 LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})""")
     table_columns = [name for name, _ in flink_columns()]
-    listed = ", ".join(f"`{name}`" for name in table_columns)
     slow_columns = checked_columns_sql()
     fast_columns = canonical_columns_sql("`groups`", "CAST(CURRENT_TIMESTAMP AS TIMESTAMP_LTZ(6))")
     t_env.execute_sql(f"""
@@ -112,6 +110,16 @@ FROM records WHERE `groups` IS NOT NULL
 UNION ALL
 SELECT proc_time, late, {", ".join(f"{slow_columns[name]} AS `{name}`" for name in table_columns)}
 FROM checked WHERE ok""")
+    return table_columns
+
+
+def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-untyped-def]
+    """Source, sinks and views; return the statement set to run: the valid orders, first
+    arrival of each event_id only, into Iceberg; the rejected records into the DLQ."""
+    t_env.execute_sql(source_ddl(config))
+    t_env.execute_sql(dlq_ddl(config))
+    t_env.execute_sql(catalog_ddl(config))
+    listed = ", ".join(f"`{name}`" for name in define_views(t_env, config))
     statements = t_env.create_statement_set()
     # Keep the first arrival of each event_id: a running count per event_id is append-only (the
     # table stays append-only) and, unlike ROW_NUMBER deduplication, lets `tally` count what it
@@ -128,8 +136,10 @@ SELECT {listed} FROM (
     return statements
 
 
-def create_environment(config: JobConfig) -> StreamTableEnvironment:
-    env = StreamExecutionEnvironment.get_execution_environment()
+def create_environment(
+    config: JobConfig, env: StreamExecutionEnvironment | None = None
+) -> StreamTableEnvironment:
+    env = env or StreamExecutionEnvironment.get_execution_environment()
     env.enable_checkpointing(config.checkpoint_interval_ms, CheckpointingMode.EXACTLY_ONCE)
     env.set_restart_strategy(
         RestartStrategies.fixed_delay_restart(config.restart_attempts, config.restart_delay_ms)
