@@ -116,6 +116,7 @@ FROM checked WHERE ok""")
 def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-untyped-def]
     """Source, sinks and views; return the statement set to run: the valid orders, first
     arrival of each event_id only, into Iceberg; the rejected records into the DLQ."""
+    register_java_functions(t_env)  # the source's rowtime reads json_instant
     t_env.execute_sql(source_ddl(config))
     t_env.execute_sql(dlq_ddl(config))
     t_env.execute_sql(catalog_ddl(config))

@@ -67,6 +67,7 @@ class ScenarioState:
     settle_rounds: int = 0
     settled_at: int = 0  # how many records (not markers) had been published at the last settle
     checkpoints_at_fault: int = 0  # completed checkpoints when a runtime was killed or restarted
+    restarts_at_start: int | None = None  # the job's restarts when the scenario found it running
 
 
 @pytest.fixture
