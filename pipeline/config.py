@@ -96,6 +96,7 @@ class JobConfig:
     fast_lane: bool = True
     kafka_properties: dict[str, str] = field(default_factory=dict)
     dlq_payload_max_bytes: int = DLQ_PAYLOAD_MAX_BYTES
+    watermark_max_ahead_ms: int = 3_600_000
     dlq_max_request_bytes: int = DLQ_MAX_REQUEST_BYTES
 
     @property
@@ -157,6 +158,7 @@ class JobConfig:
             ),
             fast_lane=read.flag("VALIDATION_FAST_LANE", default=True),
             kafka_properties=kafka_properties,
+            watermark_max_ahead_ms=read.integer("WATERMARK_MAX_AHEAD_MS", default=3_600_000, minimum=0),
             **_dlq_limits(read),
         )
 

@@ -49,7 +49,7 @@ CREATE TEMPORARY TABLE orders_source (
   `offset` BIGINT METADATA VIRTUAL,
   kafka_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   proc_time AS PROCTIME(),
-  event_rowtime AS {event_time_sql("payload", "kafka_time")},
+  event_rowtime AS {event_time_sql("payload", "kafka_time", config.watermark_max_ahead_ms)},
   WATERMARK FOR event_rowtime AS event_rowtime - {watermark_delay_sql(config.watermark_max_out_of_orderness_ms)}
 ) WITH (
 {_with_options(options)}
