@@ -15,7 +15,7 @@ from pipeline.jvm_functions import register_java_functions
 
 UNREADABLE = "TO_TIMESTAMP_LTZ(0, 3)"  # stands in for the Kafka timestamp
 NEVER_AHEAD = 2**62  # ms: no event_time is too far ahead of 1970 for the rowtime column
-PUBLISHED_AT = "TO_TIMESTAMP_LTZ(1764460800000, 3)"  # 2026-11-30T00:00Z, for the bounded reading
+PUBLISHED_AT = "TO_TIMESTAMP_LTZ(1795996800000, 3)"  # 2026-11-30T00:00Z, for the bounded reading
 AN_HOUR = 3_600_000
 
 
