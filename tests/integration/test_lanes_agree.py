@@ -8,19 +8,16 @@ limit and one past it, every character class of the ids, escapes and duplicate k
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from random import Random
 from typing import Any
 
 import pytest
 
-from fixtures import paths
 from producer.contract import MAX_PAYLOAD_BYTES, OrderCreatedV1, Rejection, validate_payload
 from producer.generate import generate_orders
+from tests.integration.flink_probes import run_probe
 
 pytestmark = pytest.mark.integration
 
@@ -90,22 +87,9 @@ PAYLOADS: list[bytes] = (
 @pytest.fixture(scope="module")
 def lanes() -> dict[str, dict[str, Any]]:
     """Per lane: the stored rows by event_id, and the dead-letter records by offset."""
-    env = {**os.environ, "FLINK_HOME": str(paths.flink_home()), "PYTHONPATH": str(paths.REPO_ROOT)}
-    done = subprocess.run(
-        [str(paths.flink_python()), str(Path(__file__).with_name("lanes_probe.py"))],
-        input=json.dumps([payload.hex() for payload in PAYLOADS]),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
+    outputs = run_probe("lanes_probe.py", PAYLOADS)
     found: dict[str, dict[str, Any]] = {lane: {"rows": {}, "dlq": {}} for lane in ("fast", "slow")}
-    for line in done.stdout.splitlines():
-        if not line.startswith("{"):
-            continue
-        output = json.loads(line)
+    for output in outputs:
         if "row" in output:
             row = output["row"]
             row.pop("processed_at")

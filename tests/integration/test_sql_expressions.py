@@ -5,20 +5,17 @@ the contract's own reading and Python's reading of the same pattern."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from random import Random
 
 import pytest
 
-from fixtures import paths
 from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN
 from producer.contract import OrderCreatedV1, validate_payload
 from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
+from tests.integration.flink_probes import run_probe
 
 pytestmark = pytest.mark.integration
 
@@ -54,19 +51,7 @@ PAYLOADS = [payload for payload, _ in CASES] + GENERATED + FAULTS
 
 @pytest.fixture(scope="module")
 def evaluated() -> list[dict]:
-    env = {**os.environ, "FLINK_HOME": str(paths.flink_home()), "PYTHONPATH": str(paths.REPO_ROOT)}
-    probe = Path(__file__).with_name("flink_sql_probe.py")
-    done = subprocess.run(
-        [str(paths.flink_python()), str(probe)],
-        input=json.dumps([payload.hex() for payload in PAYLOADS]),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    rows = run_probe("flink_sql_probe.py", PAYLOADS)
     assert [row["i"] for row in rows] == list(range(len(PAYLOADS)))
     return rows
 
