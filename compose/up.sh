@@ -46,6 +46,6 @@ cat <<INFO
   Flink UI / REST       http://127.0.0.1:${ORDERFLOW_FLINK_PORT:-8081}
   LocalStack S3         http://127.0.0.1:${ORDERFLOW_S3_PORT:-4566}   (bucket: warehouse)
   Iceberg REST catalog  http://127.0.0.1:${ORDERFLOW_CATALOG_PORT:-8181}
-  deploy the job:       compose/submit.sh [--savepoint]   (the working tree is mounted)
+  deploy the job:       compose/submit.sh [--fresh | --allow-state-loss]   (the working tree is mounted)
   stop with:            compose/down.sh
 INFO

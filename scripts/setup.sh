@@ -46,7 +46,8 @@ functions() {  # pipeline/jvm/ → one small jar next to the connectors (Flink's
   if fresh functions "$key" && [ -f "$FUNCTIONS_JAR" ]; then say "Java functions are up to date"; return; fi
   say "building the job's Java functions (pipeline/jvm/)"
   mvn -q -B -f compose/jvm/pom.xml -P functions package
-  cp .cache/jvm-functions/orderflow-functions.jar "$FUNCTIONS_JAR"
+  # a new file, never written through: .cache may hold hard links shared with another checkout
+  cp --remove-destination .cache/jvm-functions/orderflow-functions.jar "$FUNCTIONS_JAR"
   echo "$key" > "$STAMPS/functions"
 }
 

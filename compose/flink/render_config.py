@@ -61,6 +61,9 @@ def main() -> None:
         "state.backend.type": "hashmap",
         "execution.checkpointing.dir": "file:///flink-data/checkpoints",
         "execution.checkpointing.savepoint-dir": "file:///flink-data/savepoints",
+        # As the local provider: a cancelled or crashed job's last checkpoint stays, for
+        # `submit` to resume from after a JobManager crash (fixtures/redeploy.py).
+        "execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
         "python.executable": PYTHON,
         "python.client.executable": PYTHON,
         "python.pythonpath": EMBEDDED_PYTHONPATH,

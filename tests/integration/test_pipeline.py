@@ -116,21 +116,22 @@ def test_a_redeployment_with_a_savepoint_loses_and_duplicates_nothing(
 ) -> None:
     publish([encode(order(run_id, i)) for i in range(3)])
     _rows_of(orders_table, run_id, expected=3)
-    stack.submit_job(savepoint=True)  # `analytics-stack submit --savepoint`
+    stack.submit_job()  # `analytics-stack submit`: stop with a savepoint, resume from it
     publish([encode(order(run_id, i)) for i in range(3)])  # replays of the first three: deduped
     publish([encode(order(run_id, i)) for i in range(3, 5)])
     rows = _rows_of(orders_table, run_id, expected=5)
     assert sorted(r["order_id"] for r in rows) == sorted(f"ord-{run_id}-{i}" for i in range(5))
 
 
-def test_a_plain_redeployment_loses_nothing(
+def test_a_fresh_redeployment_loses_nothing(
     stack: Stack, job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
 ) -> None:
-    """Cancel + submit resumes from the group offsets of the last checkpoint: nothing is lost; the
-    dedupe state is not carried over, so records near the boundary may come again (docs/pipeline.md)."""
+    """`submit --fresh`: cancel, then start from the group offsets of the last checkpoint with empty
+    state: nothing is lost here; the dedupe state is not carried over (docs/pipeline.md)."""
     publish([encode(order(run_id, i)) for i in range(3)])
     _rows_of(orders_table, run_id, expected=3)
-    stack.submit_job()  # `analytics-stack submit`
+    handle = stack.submit_job(fresh=True)  # `analytics-stack submit --fresh`
+    assert handle.resumed_from is None
     publish([encode(order(run_id, i)) for i in range(3, 5)])
     expected = {f"ord-{run_id}-{i}" for i in range(5)}
 
@@ -138,7 +139,7 @@ def test_a_plain_redeployment_loses_nothing(
         found = {r["order_id"] for r in orders_table.rows(StartsWith("order_id", f"ord-{run_id}-"))}
         return Probe(found == expected, f"orders {sorted(found)}")
 
-    wait_for(f"every order of run {run_id} after a plain redeployment", all_orders_present, timeout=120)
+    wait_for(f"every order of run {run_id} after a fresh redeployment", all_orders_present, timeout=120)
 
 
 def test_both_lanes_store_the_same_row_for_the_same_event(
