@@ -98,6 +98,18 @@ def settle_table() -> str:
     return "analytics.orders"
 
 
+def watched(probe: Callable[[], Probe], watch: Callable[[], Probe] | None) -> Callable[[], Probe]:
+    """`probe`, which also looks at `watch` each time and shows what it last saw as progress."""
+    if watch is None:
+        return probe
+
+    def both() -> Probe:
+        mine, theirs = probe(), watch()
+        return Probe(mine.done, f"{mine.seen}; {theirs.seen}")
+
+    return both
+
+
 @pytest.fixture
 def settle(
     evidence: Evidence,
@@ -155,7 +167,9 @@ def settle(
 
         eventually(
             f"the job to commit everything this scenario published ({len(ids)} partition markers in {settle_table})",
-            committed,
+            watched(committed, watch),
+            timeout=timeout,
         )
+        scenario_state.settled_at = published
 
     return wait

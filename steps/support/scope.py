@@ -52,7 +52,9 @@ class RunScope:
             prefix = self.prefixes[base]
             if written.startswith(self.run_prefix(base)):
                 return written
-            return f"{self.run_prefix(base)}{written.removeprefix(prefix)}"
+            stored = f"{self.run_prefix(base)}{written.removeprefix(prefix)}"
+            self._labels[stored] = written  # `big-1` is shown as written, not as `ord-big-1`
+            return stored
         if base in self.uuid_columns:
             value = str(uuid.uuid5(_NAMESPACE, f"{self.run_id}/{written}"))
             self._labels[value] = written
@@ -62,11 +64,11 @@ class RunScope:
     def unscoped(self, column: str, stored: str) -> str:
         """How a stored value is shown next to the feature's own values."""
         base = self._base(column)
+        if stored in self._labels:
+            return self._labels[stored]
         if base in self.prefixes:
             own = self.run_prefix(base)
             return self.prefixes[base] + stored[len(own) :] if stored.startswith(own) else stored
-        if base in self.uuid_columns:
-            return self._labels.get(stored, stored)
         return stored
 
     def owns(self, column: str, stored: object) -> bool:

@@ -11,6 +11,8 @@ from decimal import Decimal
 import pytest
 
 from fixtures.diagnostics import Evidence, Expectation, cucumber_embedding, format_table, render_expectation
+from fixtures.waits import Probe
+from steps.context import watched
 from steps.support.scope import RunScope
 from steps.support.tables import PartitionField
 from steps.support.values import (
@@ -168,3 +170,25 @@ def test_evidence_and_the_cucumber_attachment() -> None:
     attachment = cucumber_embedding("diagnostics ✓")
     assert attachment["mime_type"] == "text/plain"
     assert base64.b64decode(attachment["data"]).decode() == "diagnostics ✓"
+
+
+def test_settle_looks_at_the_steps_watch_on_every_probe() -> None:
+    seen = []
+
+    def watch() -> Probe:
+        seen.append(1)
+        return Probe(False, "2 dead-letter records, 1 missing")
+
+    probe = watched(lambda: Probe(True, "all in"), watch)
+    result = probe()
+    assert result.done and result.seen == "all in; 2 dead-letter records, 1 missing" and seen == [1]
+    plain = lambda: Probe(False, "x")  # noqa: E731
+    assert watched(plain, None) is plain
+
+
+def test_a_scoped_id_is_shown_as_the_feature_wrote_it_whatever_its_prefix() -> None:
+    scope = RunScope("r1")
+    assert scope.unscoped("order_id", scope.scoped("order_id", "big-1")) == "big-1"
+    assert scope.unscoped("order_id", scope.scoped("order_id", "ord-2")) == "ord-2"
+    assert scope.unscoped("order_id", "ord-r1-7") == "ord-7"  # generated: never written by the feature
+    assert scope.unscoped("event_id", scope.scoped("event_id", "e-1")) == "e-1"
