@@ -40,6 +40,7 @@ Feature: Invalid records go to the dead-letter topic
       | order_id       | longer than 128 characters | a text of 129 characters  | too_long            |
       | order_status   | not CREATED                | "PAID"                    | invalid_status      |
       | schema_version | a future major version     | "2"                       | unsupported_version |
+      | order_id       | a lone surrogate escape    | "\ud800"                  | not_utf8            |
 
   Scenario Outline: A record that is not an order event at all goes to the dead-letter topic as <kind>
     When these events are published to "orders.created.v1":
@@ -60,3 +61,4 @@ Feature: Invalid records go to the dead-letter topic
       | text '["an", "array", "of", "words"]'           | not_an_object  |
       | bytes 'ff fe 00 41 42'                          | not_utf8       |
       | an order padded to 70000 bytes                  | oversized      |
+      | text '[' repeated to 60000 bytes                | malformed_json |
