@@ -30,10 +30,10 @@ from steps.support.kafka import MARKER
 from steps.support.scope import RunScope
 from steps.support.tables import (
     expected_partition,
-    own_rows,
     partition_fields,
-    partitions_of,
     rows_with,
+    scenario_partitions,
+    scenario_rows,
     table_columns,
 )
 from steps.support.values import (
@@ -60,17 +60,6 @@ def _check_columns(catalog: Catalog, table: str, columns: list[str]) -> None:
         )
 
 
-def _rows(catalog: Catalog, table: str, scope: RunScope) -> list[dict[str, Any]]:
-    """This scenario's rows, without the markers of `settle`."""
-    rows = own_rows(catalog, table, scope.key_column, scope.run_prefix())
-    return [row for row in rows if not scope.is_marker(row.get(scope.key_column))]
-
-
-def _partitions(catalog: Catalog, table: str, scope: RunScope) -> dict[str, dict[str, Any]]:
-    stored = partitions_of(catalog, table, scope.key_column, scope.run_prefix())
-    return {key: value for key, value in stored.items() if not scope.is_marker(key)}
-
-
 def _await_rows(
     table: str,
     datatable: list[list[str]],
@@ -90,7 +79,7 @@ def _await_rows(
     )
 
     def look() -> Probe:
-        found = _rows(iceberg_catalog, table, run_scope)
+        found = scenario_rows(iceberg_catalog, table, run_scope)
         if found:
             _check_columns(iceberg_catalog, table, columns)
         result = compare(expectation, expected, found, columns, run_scope)
@@ -104,7 +93,7 @@ def _await_rows(
     else:
         # Once the job has committed everything this scenario published, one look is the truth.
         settle(watch=look)
-        found = _rows(iceberg_catalog, table, run_scope)
+        found = scenario_rows(iceberg_catalog, table, run_scope)
         if found:
             _check_columns(iceberg_catalog, table, columns)
         result = compare(expectation, expected, found, columns, run_scope, exactly=True)
@@ -197,7 +186,7 @@ def table_holds_each_event_once(
     )
 
     def look() -> Probe:
-        found = _rows(iceberg_catalog, table, run_scope)
+        found = scenario_rows(iceberg_catalog, table, run_scope)
         ids = {row.get(id_column) for row in found}
         missing = [doc for key, (doc, _) in events.items() if key not in ids]
         expectation.found = shown_rows(found, shown_columns, run_scope)
@@ -207,7 +196,7 @@ def table_holds_each_event_once(
         )
 
     settle(timeout=eventually.timeout * (2.5 if len(events) > 100 else 1), watch=look)
-    found = _rows(iceberg_catalog, table, run_scope)
+    found = scenario_rows(iceberg_catalog, table, run_scope)
     by_id: dict[str, list[dict[str, Any]]] = {}
     for row in found:
         by_id.setdefault(str(row.get(id_column)), []).append(row)
@@ -261,11 +250,11 @@ def table_holds_count(
     table: str, count: int, iceberg_catalog: Catalog, run_scope: RunScope, eventually: Any, settle: Settle
 ) -> None:
     def look() -> Probe:
-        found = len(_rows(iceberg_catalog, table, run_scope))
+        found = len(scenario_rows(iceberg_catalog, table, run_scope))
         return Probe(found >= count, f"{found} rows of this scenario")
 
     settle(watch=look)
-    found = len(_rows(iceberg_catalog, table, run_scope))
+    found = len(scenario_rows(iceberg_catalog, table, run_scope))
     assert found == count, f"{found} rows of this scenario in {table}, expected {count}"
 
 
@@ -293,7 +282,7 @@ def not_before_published(
 ) -> None:
     id_column = run_scope.uuid_columns[0]
     published = _published_at(evidence, id_column)
-    rows = _rows(iceberg_catalog, table, run_scope)
+    rows = scenario_rows(iceberg_catalog, table, run_scope)
     assert rows, f"no row of this scenario in {table}"
     for row in rows:
         key = str(row.get(id_column))
@@ -314,8 +303,8 @@ def not_before_published(
 def in_partition_of(table: str, column: str, iceberg_catalog: Catalog, run_scope: RunScope) -> None:
     fields = partition_fields(iceberg_catalog, table)
     key_column = run_scope.key_column
-    rows = {row[key_column]: row for row in _rows(iceberg_catalog, table, run_scope)}
-    stored = _partitions(iceberg_catalog, table, run_scope)
+    rows = {row[key_column]: row for row in scenario_rows(iceberg_catalog, table, run_scope)}
+    stored = scenario_partitions(iceberg_catalog, table, run_scope)
     assert rows, f"no row of this scenario in {table}"
     wrong = []
     for name, partition in stored.items():
@@ -340,7 +329,7 @@ def in_exactly_these_partitions(
     table: str, datatable: list[list[str]], iceberg_catalog: Catalog, run_scope: RunScope, evidence: Evidence
 ) -> None:
     columns, expected = table_rows(datatable)
-    stored = _partitions(iceberg_catalog, table, run_scope)
+    stored = scenario_partitions(iceberg_catalog, table, run_scope)
     found = {tuple(show(p.get(c), c, run_scope) for c in columns) for p in stored.values()}
     wanted = {tuple(row[c] for c in columns) for row in expected}
     expectation = evidence.expect(f"partitions holding this scenario's rows in {table}", columns, expected)
@@ -363,7 +352,7 @@ def _values(text: str) -> list[str]:
 def column_values_exactly(
     column: str, table: str, values: str, iceberg_catalog: Catalog, run_scope: RunScope
 ) -> None:
-    rows = _rows(iceberg_catalog, table, run_scope)
+    rows = scenario_rows(iceberg_catalog, table, run_scope)
     found = {show(row.get(column), column, run_scope) for row in rows}
     wanted = set(_values(values))
     assert found == wanted, (

@@ -17,6 +17,7 @@ from pyiceberg.exceptions import NoSuchTableError
 from pyiceberg.expressions import In, StartsWith
 
 from fixtures.iceberg import TableReader
+from steps.support.scope import RunScope
 
 EPOCH_DAY = date(1970, 1, 1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -124,3 +125,15 @@ def expected_partition(fields: list[PartitionField], row: Mapping[str, Any], sou
     if not chosen:
         raise AssertionError(f"no partition field of the table is derived from {source!r}: {fields}")
     return {f.name: f.value_of(row.get(source)) for f in chosen}
+
+
+def scenario_rows(catalog: Catalog, identifier: str, scope: RunScope) -> list[dict[str, Any]]:
+    """This scenario's rows (its key carries the run id), without the markers of `settle`."""
+    rows = own_rows(catalog, identifier, scope.key_column, scope.run_prefix())
+    return [row for row in rows if not scope.is_marker(row.get(scope.key_column))]
+
+
+def scenario_partitions(catalog: Catalog, identifier: str, scope: RunScope) -> dict[str, dict[str, Any]]:
+    """Row key → its partition values, for this scenario's rows (markers left out)."""
+    stored = partitions_of(catalog, identifier, scope.key_column, scope.run_prefix())
+    return {key: value for key, value in stored.items() if not scope.is_marker(key)}
