@@ -41,8 +41,7 @@ Feature: Nothing is lost or duplicated when a runtime fails
     And the Flink job "order_ingest_job" is running again, with a checkpoint completed after the fault
 
   # A hung host, not a refused connection: the process is frozen (SIGSTOP, `docker pause`) with
-  # its sockets open, so clients wait on their timeouts. 30 s outlasts the AWS SDK's and the
-  # REST catalog client's socket timeouts and many checkpoint intervals.
+  # its sockets open, so clients wait rather than fail fast. 30 s is fifteen checkpoint intervals.
   Scenario Outline: <runtime> is unreachable for 30 seconds while orders flow
     Given 600 generated orders start flowing to "orders.created.v1" at 40 per second
     When 120 orders of the flow have been published
