@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.dead_letters import DLQ_MAX_REQUEST_BYTES, DLQ_PAYLOAD_MAX_BYTES, dlq_record_max_bytes
+
 AWS_PROPERTIES_FILE = Path("/etc/flink/application_properties.json")
 DEPLOYMENT_ENVS = ("local", "aws")
 # "group" resumes where the previous deployment's last checkpoint committed its offsets (the same
@@ -93,6 +95,9 @@ class JobConfig:
     python_execution_mode: str
     fast_lane: bool = True
     kafka_properties: dict[str, str] = field(default_factory=dict)
+    dlq_payload_max_bytes: int = DLQ_PAYLOAD_MAX_BYTES
+    watermark_max_ahead_ms: int = 3_600_000
+    dlq_max_request_bytes: int = DLQ_MAX_REQUEST_BYTES
 
     @property
     def table_path(self) -> str:
@@ -153,11 +158,27 @@ class JobConfig:
             ),
             fast_lane=read.flag("VALIDATION_FAST_LANE", default=True),
             kafka_properties=kafka_properties,
+            watermark_max_ahead_ms=read.integer("WATERMARK_MAX_AHEAD_MS", default=3_600_000, minimum=0),
+            **_dlq_limits(read),
         )
 
     @classmethod
     def load(cls) -> JobConfig:
         return cls.from_settings(load_settings())
+
+
+def _dlq_limits(read: _Reader) -> dict[str, int]:
+    """The DLQ's two limits, checked together: a dead-letter record, whatever the payload it
+    copies, must fit in one Kafka request, or its send fails and restarts the job for ever."""
+    payload = read.integer("DLQ_PAYLOAD_MAX_BYTES", default=DLQ_PAYLOAD_MAX_BYTES, minimum=0)
+    request = read.integer("DLQ_MAX_REQUEST_BYTES", default=DLQ_MAX_REQUEST_BYTES, minimum=1024)
+    if dlq_record_max_bytes(payload) > request:
+        raise ConfigError(
+            f"DLQ_PAYLOAD_MAX_BYTES={payload}: a dead-letter record may then take "
+            f"{dlq_record_max_bytes(payload)} bytes, over DLQ_MAX_REQUEST_BYTES={request}; lower the "
+            f"first or raise the second (and the broker's message.max.bytes with it)"
+        )
+    return {"dlq_payload_max_bytes": payload, "dlq_max_request_bytes": request}
 
 
 def _msk_iam_properties() -> dict[str, str]:

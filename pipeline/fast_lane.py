@@ -10,6 +10,7 @@ below are exact for the shapes the pattern allows: a lower-case UUID,
 from __future__ import annotations
 
 from producer.canonical import CANONICAL_PATTERN, group_of
+from producer.contract import MAX_PAYLOAD_BYTES
 
 
 def sql_literal(text: str) -> str:
@@ -18,8 +19,8 @@ def sql_literal(text: str) -> str:
 
 def canonical_groups_sql(payload: str) -> str:
     """An ARRAY<STRING> expression: the values of the BYTES expression `payload` if it is a
-    canonical payload, else NULL."""
-    return f"match_groups({payload}, {sql_literal(CANONICAL_PATTERN)})"
+    canonical payload within the contract's size limit, else NULL."""
+    return f"match_groups({payload}, {sql_literal(CANONICAL_PATTERN)}, {MAX_PAYLOAD_BYTES})"
 
 
 def _value(groups: str, field: str) -> str:

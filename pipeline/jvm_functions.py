@@ -32,7 +32,9 @@ def register_java_functions(t_env: TableEnvironment) -> None:
 
     for name, class_name in JAVA_FUNCTIONS.items():
         try:
-            t_env.execute_sql(f"CREATE TEMPORARY SYSTEM FUNCTION {name} AS '{class_name}' LANGUAGE JAVA")
+            t_env.execute_sql(
+                f"CREATE TEMPORARY SYSTEM FUNCTION IF NOT EXISTS {name} AS '{class_name}' LANGUAGE JAVA"
+            )
         except TableException as error:
             raise MissingJavaFunctions(
                 f"{class_name} is not on Flink's classpath: `make setup` builds orderflow-functions.jar "

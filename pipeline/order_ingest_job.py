@@ -18,7 +18,7 @@ from pipeline.event_time import event_time_sql, watermark_delay_sql
 from pipeline.fast_lane import canonical_columns_sql, canonical_groups_sql
 from pipeline.jvm_functions import register_java_functions
 from pipeline.table import ensure_table, flink_columns
-from pipeline.udfs import CHECKED_COLUMNS, make_check_order
+from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
 
 JOB_NAME = "order_ingest_job"
 log = logging.getLogger(JOB_NAME)
@@ -49,7 +49,7 @@ CREATE TEMPORARY TABLE orders_source (
   `offset` BIGINT METADATA VIRTUAL,
   kafka_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
   proc_time AS PROCTIME(),
-  event_rowtime AS {event_time_sql("payload", "kafka_time")},
+  event_rowtime AS {event_time_sql("payload", "kafka_time", config.watermark_max_ahead_ms)},
   WATERMARK FOR event_rowtime AS event_rowtime - {watermark_delay_sql(config.watermark_max_out_of_orderness_ms)}
 ) WITH (
 {_with_options(options)}
@@ -63,6 +63,9 @@ def dlq_ddl(config: JobConfig) -> str:
         "properties.bootstrap.servers": config.kafka_bootstrap,
         "format": "raw",
         "sink.delivery-guarantee": "at-least-once",
+        # On purpose, with DLQ_PAYLOAD_MAX_BYTES (pipeline/config.py checks the two together):
+        # every dead-letter record fits in one request, whatever payload it copies.
+        "properties.max.request.size": str(config.dlq_max_request_bytes),
         **{f"properties.{k}": v for k, v in config.kafka_properties.items()},
     }
     return f"CREATE TEMPORARY TABLE orders_dlq (record STRING) WITH (\n{_with_options(options)}\n)"
@@ -72,18 +75,17 @@ def catalog_ddl(config: JobConfig) -> str:
     return f"CREATE CATALOG `{config.catalog.name}` WITH (\n{_with_options(config.catalog.properties())}\n)"
 
 
-def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-untyped-def]
-    """Register functions, source and sinks; return the statement set to run.
+def define_views(t_env: StreamTableEnvironment, config: JobConfig) -> list[str]:
+    """Register the functions and the views both lanes make of `orders_source`; return the
+    table's columns in order. Ends in `valid_orders` (rows for the table) and `checked`
+    (whose `dlq` column holds the dead-letter records).
 
-    records ─┬─ canonical ─ fast lane (Java) ───────────┬─ valid_orders ─ count per event_id
-             └─ the rest ─ check_order (Python) ─┬─ valid ┘          ─ tally (first only) ─ Iceberg
+    records ─┬─ canonical ─ fast lane (Java) ───────────┬─ valid_orders
+             └─ the rest ─ check_order (Python) ─┬─ valid ┘
                                                  └─ invalid ─ DLQ
     """
     register_java_functions(t_env)
-    t_env.create_temporary_function("check_order", make_check_order())
-    t_env.execute_sql(source_ddl(config))
-    t_env.execute_sql(dlq_ddl(config))
-    t_env.execute_sql(catalog_ddl(config))
+    t_env.create_temporary_function("check_order", make_check_order(config.dlq_payload_max_bytes))
     # Everything both lanes read is computed here, once per record (see create_environment):
     # the canonical payload's values (NULL: the slow lane) and whether it is late, i.e. behind
     # Flink's own watermark (null before the first one: nothing is late yet).
@@ -99,14 +101,26 @@ CREATE TEMPORARY VIEW checked AS
 SELECT r.proc_time, r.late, c.* FROM (SELECT * FROM records WHERE `groups` IS NULL) AS r,
 LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})""")
     table_columns = [name for name, _ in flink_columns()]
-    listed = ", ".join(f"`{name}`" for name in table_columns)
+    slow_columns = checked_columns_sql()
     fast_columns = canonical_columns_sql("`groups`", "CAST(CURRENT_TIMESTAMP AS TIMESTAMP_LTZ(6))")
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW valid_orders AS
 SELECT proc_time, late, {", ".join(f"{fast_columns[name]} AS `{name}`" for name in table_columns)}
 FROM records WHERE `groups` IS NOT NULL
 UNION ALL
-SELECT proc_time, late, {listed} FROM checked WHERE ok""")
+SELECT proc_time, late, {", ".join(f"{slow_columns[name]} AS `{name}`" for name in table_columns)}
+FROM checked WHERE ok""")
+    return table_columns
+
+
+def build(t_env: StreamTableEnvironment, config: JobConfig):  # type: ignore[no-untyped-def]
+    """Source, sinks and views; return the statement set to run: the valid orders, first
+    arrival of each event_id only, into Iceberg; the rejected records into the DLQ."""
+    register_java_functions(t_env)  # the source's rowtime reads json_instant
+    t_env.execute_sql(source_ddl(config))
+    t_env.execute_sql(dlq_ddl(config))
+    t_env.execute_sql(catalog_ddl(config))
+    listed = ", ".join(f"`{name}`" for name in define_views(t_env, config))
     statements = t_env.create_statement_set()
     # Keep the first arrival of each event_id: a running count per event_id is append-only (the
     # table stays append-only) and, unlike ROW_NUMBER deduplication, lets `tally` count what it
@@ -123,8 +137,10 @@ SELECT {listed} FROM (
     return statements
 
 
-def create_environment(config: JobConfig) -> StreamTableEnvironment:
-    env = StreamExecutionEnvironment.get_execution_environment()
+def create_environment(
+    config: JobConfig, env: StreamExecutionEnvironment | None = None
+) -> StreamTableEnvironment:
+    env = env or StreamExecutionEnvironment.get_execution_environment()
     env.enable_checkpointing(config.checkpoint_interval_ms, CheckpointingMode.EXACTLY_ONCE)
     env.set_restart_strategy(
         RestartStrategies.fixed_delay_restart(config.restart_attempts, config.restart_delay_ms)

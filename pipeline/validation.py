@@ -3,12 +3,11 @@ table row, shape the dead-letter record. No Flink here, so unit tests run in the
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from pipeline.dead_letters import DLQ_PAYLOAD_MAX_BYTES, dlq_record
 from producer.contract import OrderCreatedV1, Rejection, validate_payload
 
 
@@ -49,37 +48,26 @@ def to_row(order: OrderCreatedV1, processed_at: datetime) -> OrderRow:
     )
 
 
-def dlq_record(
-    payload: bytes | None, rejection: Rejection, source: SourcePosition, failed_at: datetime
-) -> str:
-    """The dead-letter JSON: the original payload (base64 when not UTF-8), why, and where from."""
-    raw = payload or b""
-    try:
-        original, encoding = raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        original, encoding = base64.b64encode(raw).decode("ascii"), "base64"
-    return json.dumps(
-        {
-            "payload": original,
-            "payload_encoding": encoding,
-            "reason": {
-                "kind": rejection.kind,
-                "field": rejection.field,
-                "value": rejection.value,
-                "rule": rejection.rule,
-                "line": rejection.line(),
-            },
-            "source": {"topic": source.topic, "partition": source.partition, "offset": source.offset},
-            "failed_at": failed_at.astimezone(UTC).isoformat(),
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-
-
-def process(payload: bytes | None, source: SourcePosition, now: datetime) -> OrderRow | str:
+def process(
+    payload: bytes | None,
+    source: SourcePosition,
+    now: datetime,
+    dlq_payload_max_bytes: int = DLQ_PAYLOAD_MAX_BYTES,
+) -> OrderRow | str:
     """A table row for a valid record, else its dead-letter JSON. Never raises for any input."""
     outcome = validate_payload(payload if payload is not None else b"")
     if isinstance(outcome, Rejection):
-        return dlq_record(payload, outcome, source, now)
+        where = (source.topic, source.partition, source.offset)
+        return dlq_record(payload, outcome, where, now, dlq_payload_max_bytes)
     return to_row(outcome, now)
+
+
+def instant_text(moment: datetime) -> str:
+    """An instant as the text Flink's `iso_instant` reads exactly: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+
+    Why text: PyFlink's coder turns a datetime into epoch milliseconds through a float
+    (`int(dt.timestamp())`), which is a second off before 1970 with a fraction and for some
+    far-future times (`9999-12-31T23:59:59.999999Z` became year 10000). Text is exact, and both
+    lanes then read their instants with the same Java function."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"

@@ -14,6 +14,10 @@ written in the subset where Java's and Python's regex dialects agree: ASCII clas
 (Unicode digits in Python), no `.`, no negated classes, no named groups, no escapes inside
 values. Being ASCII-only, it can be matched against a payload's bytes read as Latin-1 (what the
 job's `match_groups` does): a byte outside ASCII, from UTF-8 or not, never matches.
+
+It is also *bounded*: every repetition has a finite maximum, so the longest text it can match is
+a few hundred bytes (far below the contract's MAX_PAYLOAD_BYTES) and a matcher's work and stack
+depth are bounded whatever the input (tests/unit/producer/test_canonical.py checks both).
 """
 
 from __future__ import annotations
@@ -46,7 +50,11 @@ IDENTIFIER_TEXT: Final = f"[!#-\\[\\]-~]{_ID_CHAR}{{0,{MAX_ID_LENGTH - 1}}}"
 _INTEGER_DIGITS = len(str(int(MAX_AMOUNT)))  # 10: any such amount is <= MAX_AMOUNT
 AMOUNT_TEXT: Final = f"(?:0|[1-9]{_DIGIT}{{0,{_INTEGER_DIGITS - 1}}})\\.{_DIGIT}{{2}}"
 CURRENCY_TEXT: Final = "(?:" + "|".join(sorted(ISO_4217)) + ")"
-VERSION_TEXT: Final = f"{SCHEMA_VERSION}(?:\\.{_DIGIT}+)*"
+# Bounded on purpose: an unbounded repetition of a group recurses once per repeat in Java's
+# regex engine, so a version of a few thousand parts overflowed the stack and killed the job.
+# Longer versions are valid all the same: they take the slow lane.
+VERSION_PARTS: Final = 4
+VERSION_TEXT: Final = f"{SCHEMA_VERSION}(?:\\.{_DIGIT}{{1,9}}){{0,{VERSION_PARTS - 1}}}"
 
 # (field, pattern of its value) in the order to_json() writes them
 CANONICAL_FIELDS: Final = (

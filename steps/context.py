@@ -69,6 +69,7 @@ class ScenarioState:
     # Wall clock (epoch s) when the last fault ended: the job recovered once a checkpoint
     # triggered after it completes (checkpoint counts restart with a resubmitted job; time does not).
     fault_ended_at: float = 0.0
+    restarts_at_start: int | None = None  # the job's restarts when the scenario found it running
 
 
 @pytest.fixture

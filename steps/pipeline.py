@@ -10,6 +10,7 @@ capability of the stack, fixtures/stack.py), and has it recovered.
     When S3 is unreachable for 30 seconds
     When the Iceberg catalog is unreachable for 30 seconds
     Then the Flink job "order_ingest_job" is running again, with a checkpoint completed after the fault
+    Then the Flink job "order_ingest_job" has not restarted
 """
 
 from __future__ import annotations
@@ -47,10 +48,31 @@ def _running(rest: FlinkRest, job: JobHandle) -> Probe:
 
 
 @given(parsers.parse('the Flink job "{name}" is running'))
-def job_is_running(name: str, job: JobHandle, flink_rest: FlinkRest, eventually: Any) -> JobHandle:
+def job_is_running(
+    name: str, job: JobHandle, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
+) -> JobHandle:
     assert job.name == name, f"this session runs {job.name!r}, not {name!r}"
     eventually(f"{name} to run", lambda: _running(flink_rest, job), fatal=(JobEnded,))
+    scenario_state.restarts_at_start = flink_rest.restarts(job.job_id)
     return job
+
+
+@then(parsers.parse('the Flink job "{name}" has not restarted'))
+def job_not_restarted(
+    name: str, job: JobHandle, flink_rest: FlinkRest, scenario_state: ScenarioState
+) -> None:
+    """Still RUNNING, and no failover since `Given the Flink job "…" is running`: a record that
+    failed the job would have restarted it (and, ten restarts later, left it FAILED)."""
+    assert job.name == name, f"this session runs {job.name!r}, not {name!r}"
+    before = scenario_state.restarts_at_start
+    assert before is not None, f'write `Given the Flink job "{name}" is running` first: it notes the restarts'
+    running = _running(flink_rest, job)
+    restarts = flink_rest.restarts(job.job_id)
+    root = (flink_rest.exceptions(job.job_id).get("root-exception") or "")[:1500]
+    assert restarts == before, (
+        f"{name} restarted {restarts - before} time(s) during this scenario ({running.seen}); last failure: {root}"
+    )
+    assert running.done, f"{name} is not running: {running.seen}"
 
 
 def _fault(request: pytest.FixtureRequest, what: str, action: Callable[[], T], state: ScenarioState) -> T:

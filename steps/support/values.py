@@ -37,22 +37,26 @@ FieldValue = str | JsonLiteral | None  # None: leave the field out
 
 
 _TEXT_OF = re.compile(r"a text of (?P<n>\d+) characters?")
+_REPEATED_TEXT = re.compile(r'"(?P<head>[^"]*)" followed by "(?P<unit>[^"]+)" repeated (?P<n>\d+) times')
 
 
 def parse_literal(text: str) -> FieldValue:
-    """`absent`, `a text of 129 characters`, or any JSON value written as JSON."""
+    """`absent`, `a text of 129 characters`, `"1" followed by ".0" repeated 3000 times`, or any
+    JSON value written as JSON."""
     written = text.strip()
     if written in ("absent", ABSENT):
         return None
     shape = _TEXT_OF.fullmatch(written)
     if shape:
         return JsonLiteral(json.dumps("x" * int(shape["n"])))
+    if shape := _REPEATED_TEXT.fullmatch(written):
+        return JsonLiteral(json.dumps(shape["head"] + shape["unit"] * int(shape["n"])))
     try:
         json.loads(written, parse_float=Decimal)
     except ValueError as exc:
         raise ValueError(
             f'{written!r} is not a JSON value (write strings in double quotes, e.g. "EUR"), '
-            f"'absent', or 'a text of N characters': {exc}"
+            f"'absent', 'a text of N characters' or '\"head\" followed by \"unit\" repeated N times': {exc}"
         ) from None
     return JsonLiteral(written)
 
@@ -80,12 +84,14 @@ def cell_to_field(cell: str) -> FieldValue:
 _RAW_TEXT = re.compile(r"text '(?P<text>.*)'", re.DOTALL)
 _RAW_BYTES = re.compile(r"bytes '(?P<hex>[0-9a-fA-F ]+)'")
 _RAW_PADDED = re.compile(r"an order padded to (?P<n>\d+) bytes")
+_RAW_REPEATED = re.compile(r"(?P<kind>text|bytes) '(?P<unit>[^']+)' repeated to (?P<n>\d+) bytes")
 
 
 @dataclass(frozen=True)
 class RawRecord:
     """How a feature writes a record that is not an order: `text '…'`, `bytes 'ff fe'`,
-    or `an order padded to 70000 bytes` (valid, but larger than the contract allows)."""
+    `an order padded to 70000 bytes` (valid, but larger than the contract allows), or
+    `bytes 'ff' repeated to 800000 bytes` / `text '"' repeated to 600000 bytes`."""
 
     written: str
     payload: bytes | None = None  # None: an order padded to `size`
@@ -94,6 +100,10 @@ class RawRecord:
     @classmethod
     def parse(cls, text: str) -> RawRecord:
         written = text.strip()
+        if shape := _RAW_REPEATED.fullmatch(written):
+            unit = shape["unit"].encode() if shape["kind"] == "text" else bytes.fromhex(shape["unit"])
+            size = int(shape["n"])
+            return cls(written, (unit * (size // len(unit) + 1))[:size])
         if shape := _RAW_TEXT.fullmatch(written):
             return cls(written, shape["text"].encode("utf-8"))
         if shape := _RAW_BYTES.fullmatch(written):
@@ -101,7 +111,8 @@ class RawRecord:
         if shape := _RAW_PADDED.fullmatch(written):
             return cls(written, None, int(shape["n"]))
         raise ValueError(
-            f"raw record {written!r}: write text '…', bytes 'ff fe …' or an order padded to N bytes"
+            f"raw record {written!r}: write text '…', bytes 'ff fe …', an order padded to N bytes, "
+            "or text '…' / bytes '…' repeated to N bytes"
         )
 
     def bytes_for(self, order: Mapping[str, FieldValue]) -> bytes:

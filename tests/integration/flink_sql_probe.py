@@ -14,6 +14,9 @@ from pipeline.fast_lane import canonical_columns_sql, canonical_groups_sql
 from pipeline.jvm_functions import register_java_functions
 
 UNREADABLE = "TO_TIMESTAMP_LTZ(0, 3)"  # stands in for the Kafka timestamp
+NEVER_AHEAD = 2**62  # ms: no event_time is too far ahead of 1970 for the rowtime column
+PUBLISHED_AT = "TO_TIMESTAMP_LTZ(1795996800000, 3)"  # 2026-11-30T00:00Z, for the bounded reading
+AN_HOUR = 3_600_000
 
 
 def main() -> None:
@@ -26,13 +29,18 @@ def main() -> None:
     columns = canonical_columns_sql("g", "CURRENT_TIMESTAMP")
     values = ", ".join(f"CAST({expression} AS STRING)" for expression in columns.values())
     query = f"""
-SELECT i, CAST({event_time_sql("p", UNREADABLE)} AS STRING), g IS NOT NULL, {values}
+SELECT i, CAST({event_time_sql("p", UNREADABLE, NEVER_AHEAD)} AS STRING),
+  CAST({event_time_sql("p", PUBLISHED_AT, AN_HOUR)} AS STRING), g IS NOT NULL, {values}
 FROM (SELECT i, p, {canonical_groups_sql("p")} AS g FROM (
   SELECT i, CAST(b AS BYTES) AS p FROM (VALUES {rows}) AS v(i, b)))"""
     with t_env.execute_sql(query).collect() as results:
-        for i, rowtime, canonical, *row in sorted(results, key=lambda r: r[0]):
+        for i, rowtime, bounded, canonical, *row in sorted(results, key=lambda r: r[0]):
             found = dict(zip(columns, row, strict=True)) if canonical else None
-            print(json.dumps({"i": i, "rowtime": rowtime, "canonical": canonical, "columns": found}))
+            print(
+                json.dumps(
+                    {"i": i, "rowtime": rowtime, "bounded": bounded, "canonical": canonical, "columns": found}
+                )
+            )
 
 
 if __name__ == "__main__":

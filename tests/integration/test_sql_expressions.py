@@ -5,20 +5,17 @@ the contract's own reading and Python's reading of the same pattern."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from random import Random
 
 import pytest
 
-from fixtures import paths
 from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN
 from producer.contract import OrderCreatedV1, validate_payload
 from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
+from tests.integration.flink_probes import run_probe
 
 pytestmark = pytest.mark.integration
 
@@ -43,6 +40,8 @@ CASES: list[tuple[bytes, bool]] = [
     (_compact({**BASE, "event_time": "2026-11-24T10:00:00"}), False),  # naive: unreadable
     (_compact({k: v for k, v in BASE.items() if k != "event_time"}), False),  # no event_time
     (b"not json", False),
+    (_compact({**BASE, "event_time": "9999-12-31T23:59:59.999Z"}), True),  # far ahead of its publication
+    (_compact({**BASE, "event_time": "2026-11-30T00:59:59.999Z"}), True),  # just within the hour
 ]
 # What the producer writes and every fault it can inject: the JVM must read them as Python does.
 GENERATED = [event.value for event in generate_orders(300, seed=3, invalid_ratio=0.2)]
@@ -52,19 +51,7 @@ PAYLOADS = [payload for payload, _ in CASES] + GENERATED + FAULTS
 
 @pytest.fixture(scope="module")
 def evaluated() -> list[dict]:
-    env = {**os.environ, "FLINK_HOME": str(paths.flink_home()), "PYTHONPATH": str(paths.REPO_ROOT)}
-    probe = Path(__file__).with_name("flink_sql_probe.py")
-    done = subprocess.run(
-        [str(paths.flink_python()), str(probe)],
-        input=json.dumps([payload.hex() for payload in PAYLOADS]),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    rows = run_probe("flink_sql_probe.py", PAYLOADS)
     assert [row["i"] for row in rows] == list(range(len(PAYLOADS)))
     return rows
 
@@ -85,8 +72,25 @@ def test_event_time_for_watermarks_is_the_events_instant_to_the_millisecond(eval
             assert row["rowtime"] == f"{expected:%Y-%m-%d %H:%M:%S.%f}"[:-3], payload
         else:
             assert row["rowtime"] is not None, payload  # a rowtime is never null
-    unreadable = [row["rowtime"] for row in evaluated[len(CASES) - 3 : len(CASES)]]
+    unreadable = [row["rowtime"] for row in evaluated[len(CASES) - 5 : len(CASES) - 2]]
     assert unreadable == [UNREADABLE] * 3  # naive, missing, not JSON: the Kafka timestamp
+
+
+def test_the_watermark_ignores_an_event_time_more_than_an_hour_ahead_of_its_publication(
+    evaluated: list[dict],
+) -> None:
+    published_at = datetime(2026, 11, 30, tzinfo=UTC)
+    for payload, row in zip(PAYLOADS, evaluated, strict=True):
+        event = validate_payload(payload)
+        if not isinstance(event, OrderCreatedV1):
+            continue
+        ahead = event.event_time - published_at > timedelta(hours=1)
+        expected = published_at if ahead else event.event_time
+        assert row["bounded"] == f"{expected.replace(tzinfo=None):%Y-%m-%d %H:%M:%S.%f}"[:-3], payload
+    assert [row["bounded"] for row in evaluated[len(CASES) - 2 : len(CASES)]] == [
+        "2026-11-30 00:00:00.000",
+        "2026-11-30 00:59:59.999",
+    ]
 
 
 def test_the_fast_lane_takes_canonical_payloads_only(evaluated: list[dict]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.fast_lane import canonical_columns_sql, canonical_groups_sql, sql_literal
 from pipeline.table import flink_columns
 from producer.canonical import CANONICAL_PATTERN
+from producer.contract import MAX_PAYLOAD_BYTES
 
 
 def test_every_table_column_has_an_expression() -> None:
@@ -18,4 +19,6 @@ def test_every_table_column_has_an_expression() -> None:
 
 def test_the_pattern_is_one_sql_string_literal() -> None:
     assert sql_literal("it's") == "'it''s'"
-    assert canonical_groups_sql("p") == f"match_groups(p, {sql_literal(CANONICAL_PATTERN)})"
+    assert (
+        canonical_groups_sql("p") == f"match_groups(p, {sql_literal(CANONICAL_PATTERN)}, {MAX_PAYLOAD_BYTES})"
+    )

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from random import Random
+from re import _constants, _parser  # type: ignore[attr-defined]
+from re._constants import MAXREPEAT  # type: ignore[import-not-found]
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, group_of
-from producer.contract import OrderCreatedV1, Rejection, validate_payload
+from producer.contract import MAX_PAYLOAD_BYTES, OrderCreatedV1, Rejection, validate_payload
 from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
 
@@ -121,3 +125,36 @@ def test_the_pattern_keeps_to_what_java_and_python_regexes_read_alike() -> None:
     assert CANONICAL_PATTERN.isascii()
     for construct in ("\\d", "\\w", "\\s", "\\b", "(?P", "(?<", "\\z", "\\Z"):
         assert construct not in CANONICAL_PATTERN
+
+
+def _repeats(parsed: Any) -> Iterator[tuple[int, int, Any]]:
+    """Every repetition (min, max, repeated items) anywhere in a parsed pattern."""
+    for op, argument in parsed:
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT):
+            yield argument
+            yield from _repeats(argument[2])
+        elif op is _constants.SUBPATTERN:
+            yield from _repeats(argument[-1])
+        elif op is _constants.BRANCH:
+            for branch in argument[1]:
+                yield from _repeats(branch)
+
+
+def test_every_repetition_in_the_pattern_is_bounded() -> None:
+    # Java's regex engine recurses once per repeat of a group: an unbounded `(?:\.[0-9]+)*` let a
+    # valid schema_version of a few thousand parts overflow the TaskManager's stack.
+    unbounded = [
+        items for low, high, items in _repeats(_parser.parse(CANONICAL_PATTERN)) if high == MAXREPEAT
+    ]
+    assert not unbounded, f"unbounded repetitions: {unbounded}"
+
+
+def test_the_longest_canonical_text_is_far_below_the_contracts_size_limit() -> None:
+    _, longest = _parser.parse(CANONICAL_PATTERN).getwidth()
+    assert longest < MAX_PAYLOAD_BYTES // 16, longest
+
+
+def test_a_valid_event_with_a_version_of_thousands_of_parts_takes_the_slow_lane() -> None:
+    text = json.dumps({**VALID, "schema_version": "1" + ".0" * 3000}, separators=(",", ":"))
+    assert isinstance(validate_payload(text.encode()), OrderCreatedV1)  # valid all the same
+    assert not _canonical(text)

@@ -7,8 +7,13 @@ import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.functions.ScalarFunction;
 
 /**
- * {@code json_instant(payload, field, fallback)}: the instant, to the millisecond, in the string
- * field {@code "field":"<ISO-8601 with offset>"} of a UTF-8 JSON payload, else {@code fallback}.
+ * {@code json_instant(payload, field, fallback, max_ahead_ms)}: the instant, to the millisecond,
+ * in the string field {@code "field":"<ISO-8601 with offset>"} of a UTF-8 JSON payload, else
+ * {@code fallback}; {@code fallback} too when the instant is more than {@code max_ahead_ms} after
+ * it (the fallback being the record's Kafka timestamp: a clock no producer should be far ahead of).
+ *
+ * <p>Why the bound: a watermark never goes back, so one record dated 9999-12-31 would move it to
+ * the end of time and make every later record late (and, for a windowed job, fire every window).
  *
  * <p>For watermarks, which need an instant per record and nothing exact: the bytes are searched
  * for the field's first occurrence, not parsed as JSON (a record this misreads is rejected or
@@ -19,7 +24,10 @@ public class JsonInstant extends ScalarFunction {
   private byte[] key;
 
   public @DataTypeHint("TIMESTAMP_LTZ(3)") Instant eval(
-      byte[] payload, String field, @DataTypeHint("TIMESTAMP_LTZ(3)") Instant fallback) {
+      byte[] payload,
+      String field,
+      @DataTypeHint("TIMESTAMP_LTZ(3)") Instant fallback,
+      Long maxAheadMs) {
     if (payload == null || field == null) {
       return fallback;
     }
@@ -48,8 +56,13 @@ public class JsonInstant extends ScalarFunction {
     }
     String value = new String(payload, position + 1, end - position - 1, StandardCharsets.UTF_8);
     Instant instant = IsoInstants.parse(value);
+    if (instant == null
+        || (fallback != null && maxAheadMs != null
+            && instant.isAfter(fallback.plusMillis(maxAheadMs)))) {
+      return fallback;
+    }
     // the declared precision: a TIMESTAMP_LTZ(3) carrying microseconds would compare as one
-    return instant == null ? fallback : instant.truncatedTo(ChronoUnit.MILLIS);
+    return instant.truncatedTo(ChronoUnit.MILLIS);
   }
 
   private static int indexOf(byte[] text, byte[] word) {
