@@ -4,7 +4,7 @@ VENV := .venv/bin
 PYTEST := $(VENV)/pytest -q -p no:cacheprovider
 
 .PHONY: help setup engine images lint unit integration integration-containers features features-local \
-        test demo up down submit local-up local-down status package clean
+        test faults demo up down submit local-up local-down status package clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ features-local: setup  ## the Gherkin acceptance suite on the local provider (no
 	  --cucumberjson=reports/cucumber-local.json
 
 test: lint unit integration integration-containers features  ## the CI gate: ruff, unit, integration (local + containers), features (containers)
+
+faults: setup  ## the crash matrix at 100,000 orders per fault (local stack of its own): lost, duplicated, recovery
+	$(VENV)/python bench/bench_faults.py
 
 demo: setup  ## local stack up, job submitted, orders in, rows printed from Iceberg; the stack stays up
 	$(VENV)/analytics-stack demo

@@ -66,7 +66,9 @@ class ScenarioState:
     flow: Flow | None = None
     settle_rounds: int = 0
     settled_at: int = 0  # how many records (not markers) had been published at the last settle
-    checkpoints_at_fault: int = 0  # completed checkpoints when a runtime was killed or restarted
+    # Wall clock (epoch s) when the last fault ended: the job recovered once a checkpoint
+    # triggered after it completes (checkpoint counts restart with a resubmitted job; time does not).
+    fault_ended_at: float = 0.0
     restarts_at_start: int | None = None  # the job's restarts when the scenario found it running
 
 

@@ -1,9 +1,14 @@
-"""Steps on the running job and the runtimes under it: is it running, kill a TaskManager, restart
-the broker, and has it recovered.
+"""Steps on the running job and the runtimes under it: is it running, the faults (each through a
+capability of the stack, fixtures/stack.py), and has it recovered.
 
     Given the Flink job "order_ingest_job" is running
     When the TaskManager is killed
     When the Kafka broker is restarted
+    When the Kafka broker is killed and started again
+    When the JobManager is killed
+    When the JobManager is started again and the job resubmitted
+    When S3 is unreachable for 30 seconds
+    When the Iceberg catalog is unreachable for 30 seconds
     Then the Flink job "order_ingest_job" is running again, with a checkpoint completed after the fault
     Then the Flink job "order_ingest_job" has not restarted
 """
@@ -11,18 +16,21 @@ the broker, and has it recovered.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.flink_rest import FlinkRest
 from fixtures.plugin import say
-from fixtures.stack import JobHandle, Stack
+from fixtures.stack import JobHandle, Pausable, Stack
 from fixtures.waits import Probe
 from steps.context import ScenarioState
 
+T = TypeVar("T")
 FINAL_STATES = {"FAILED", "CANCELED", "FINISHED"}
+PAUSABLE = {"S3": Pausable.S3, "the Iceberg catalog": Pausable.CATALOG}  # as a feature names them
 
 
 class JobEnded(AssertionError):
@@ -67,48 +75,66 @@ def job_not_restarted(
     assert running.done, f"{name} is not running: {running.seen}"
 
 
-def _fault(
-    request: pytest.FixtureRequest,
-    what: str,
-    action: Any,
-    rest: FlinkRest,
-    job: JobHandle,
-    state: ScenarioState,
-) -> None:
-    state.checkpoints_at_fault = rest.completed_checkpoints(job.job_id)
+def _fault(request: pytest.FixtureRequest, what: str, action: Callable[[], T], state: ScenarioState) -> T:
     started = time.monotonic()
     say(request.config, f"  … {what} …")
-    action()
+    result = action()
+    state.fault_ended_at = time.time()
     say(request.config, f"  … {what}: done in {time.monotonic() - started:.0f}s")
+    return result
 
 
 @when("the TaskManager is killed")
-def kill_taskmanager(
-    request: pytest.FixtureRequest,
-    stack: Stack,
-    flink_rest: FlinkRest,
-    job: JobHandle,
-    scenario_state: ScenarioState,
-) -> None:
+def kill_taskmanager(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
     _fault(
         request,
         "killing the TaskManager (kill -9) and starting a new one",
         stack.kill_taskmanager,
-        flink_rest,
-        job,
         scenario_state,
     )
 
 
 @when("the Kafka broker is restarted")
-def restart_broker(
-    request: pytest.FixtureRequest,
-    stack: Stack,
-    flink_rest: FlinkRest,
-    job: JobHandle,
-    scenario_state: ScenarioState,
+def restart_broker(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
+    _fault(request, "restarting the Kafka broker", stack.restart_broker, scenario_state)
+
+
+@when("the Kafka broker is killed and started again")
+def kill_broker(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
+    _fault(
+        request, "killing the Kafka broker (kill -9) and starting it again", stack.kill_broker, scenario_state
+    )
+
+
+@when("the JobManager is killed")
+def kill_jobmanager(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
+    _fault(request, "killing the JobManager (kill -9)", stack.kill_jobmanager, scenario_state)
+
+
+@when("the JobManager is started again and the job resubmitted")
+def recover_jobmanager(
+    request: pytest.FixtureRequest, stack: Stack, job: JobHandle, scenario_state: ScenarioState
 ) -> None:
-    _fault(request, "restarting the Kafka broker", stack.restart_broker, flink_rest, job, scenario_state)
+    recovered = _fault(
+        request,
+        "starting the JobManager again and resubmitting the job",
+        stack.recover_jobmanager,
+        scenario_state,
+    )
+    # The session's job is now the resubmitted one: the next steps and scenarios follow it.
+    job.job_id = recovered.job_id
+
+
+@when(parsers.re(r"(?P<runtime>S3|the Iceberg catalog) is unreachable for (?P<seconds>\d+) seconds"))
+def runtime_unreachable(
+    request: pytest.FixtureRequest, runtime: str, seconds: str, stack: Stack, scenario_state: ScenarioState
+) -> None:
+    _fault(
+        request,
+        f"{runtime} unreachable (frozen) for {seconds}s",
+        lambda: stack.pause(PAUSABLE[runtime], float(seconds)),
+        scenario_state,
+    )
 
 
 @then(parsers.parse('the Flink job "{name}" is running again, with a checkpoint completed after the fault'))
@@ -116,14 +142,18 @@ def job_recovered(
     name: str, job: JobHandle, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
 ) -> None:
     assert job.name == name, f"this session runs {job.name!r}, not {name!r}"
-    before = scenario_state.checkpoints_at_fault
+    assert scenario_state.fault_ended_at, "no fault was injected in this scenario"
+    fault_ended_ms = scenario_state.fault_ended_at * 1000
 
     def recovered() -> Probe:
         running = _running(flink_rest, job)
-        done = flink_rest.completed_checkpoints(job.job_id)
+        latest = flink_rest.latest_completed_checkpoint(job.job_id)
+        if latest is None:
+            return Probe(False, f"{running.seen}; no checkpoint completed yet")
+        after = int(latest["trigger_timestamp"]) - fault_ended_ms
         return Probe(
-            running.done and done > before,
-            f"{running.seen}; {done} checkpoints completed ({before} at the fault)",
+            running.done and after > 0,
+            f"{running.seen}; last completed checkpoint {latest['id']} triggered {after / 1000:+.1f}s after the fault",
         )
 
     eventually(f"{name} to run again and complete a checkpoint", recovered, fatal=(JobEnded,))
