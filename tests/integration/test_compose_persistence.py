@@ -47,7 +47,11 @@ class Compose:
             "ORDERFLOW_S3": self.endpoints.s3_endpoint,
             "ORDERFLOW_CATALOG": self.endpoints.catalog_uri,
         }
-        self.orders = TableReader(
+
+    @property
+    def orders(self) -> TableReader:
+        # A REST catalog is asked for its config when made: only once the stack answers.
+        return TableReader(
             catalog_from(ExternalStack(self.endpoints).catalog_properties()), "analytics.orders"
         )
 
@@ -63,10 +67,11 @@ class Compose:
         assert result.returncode == 0, f"compose/{script} {' '.join(args)}:\n{result.stdout}{result.stderr}"
 
     def event_ids(self, run_id: str) -> list[str]:
-        if not self.orders.exists():
+        orders = self.orders
+        if not orders.exists():
             return []
         mine = StartsWith("order_id", f"ord-{run_id}-")
-        return list(self.orders.scan(mine, columns=("event_id",)).column("event_id").to_pylist())
+        return list(orders.scan(mine, columns=("event_id",)).column("event_id").to_pylist())
 
     def wait_for_rows(self, run_id: str, expected: int) -> list[str]:
         def committed() -> Probe:
