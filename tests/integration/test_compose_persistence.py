@@ -20,11 +20,13 @@ from fixtures.iceberg import TableReader, catalog_from
 from fixtures.paths import REPO_ROOT
 from fixtures.ports import free_port
 from fixtures.stack import ORDERS_TOPIC, Endpoints
+from fixtures.topics import committed_offsets
 from fixtures.waits import Probe, wait_for
 from tests.integration.conftest import encode, order
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 BEFORE, AFTER = 200, 100
+GROUP = "order_ingest_job"  # the job's default KAFKA_GROUP_ID
 
 
 class Compose:
@@ -104,6 +106,15 @@ def test_the_compose_stack_keeps_the_table_across_down_and_up(compose: Compose, 
     compose.run("submit.sh")
     compose.publish(run_id, range(BEFORE))
     assert len(set(compose.wait_for_rows(run_id, BEFORE))) == BEFORE
+    # As in test_persistence.py: the offsets are committed just after the rows; wait for them.
+    wait_for(
+        f"the job's group to commit {BEFORE} offsets",
+        lambda: Probe(
+            (n := committed_offsets(compose.endpoints.kafka_bootstrap, GROUP, ORDERS_TOPIC)) >= BEFORE,
+            f"{n} committed",
+        ),
+        timeout=60,
+    )
 
     compose.run("down.sh")
     compose.run("up.sh")
