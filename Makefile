@@ -30,11 +30,13 @@ integration: setup  ## integration tests against the real stack, local provider 
 	@mkdir -p reports
 	$(PYTEST) tests/integration tests/package -m integration --stack=local \
 	  --ignore=tests/integration/test_containers_cleanup.py \
+	  --ignore=tests/integration/test_compose_persistence.py \
 	  --junitxml=reports/junit-integration-local.xml
 
-integration-containers: images  ## the chain test and the cleanup test on the containers provider
+integration-containers: images  ## the chain, cleanup and compose down/up tests (Docker)
 	@mkdir -p reports
-	$(PYTEST) tests/integration/test_chain.py tests/integration/test_containers_cleanup.py --stack=containers \
+	$(PYTEST) tests/integration/test_chain.py tests/integration/test_containers_cleanup.py \
+	  tests/integration/test_compose_persistence.py --stack=containers \
 	  --junitxml=reports/junit-integration-containers.xml
 
 features: images  ## the Gherkin acceptance suite on the containers provider (the default)
@@ -55,11 +57,11 @@ faults: setup  ## the crash matrix at 100,000 orders per fault (local stack of i
 demo: setup  ## local stack up, job submitted, orders in, rows printed from Iceberg; the stack stays up
 	$(VENV)/analytics-stack demo
 
-up: setup  ## the PRD's compose stack (Kafka 9092, Flink UI 8081, LocalStack 4566, catalog 8181), healthy
-	compose/up.sh
+up: setup  ## the PRD's compose stack (Kafka 9092, Flink UI 8081, S3 4566, catalog 8181), healthy; CLEAN=1 starts empty
+	compose/up.sh $(if $(CLEAN),--clean)
 
-down:  ## remove the compose stack
-	compose/down.sh
+down:  ## stop the compose stack, keeping its volumes (topics, table, checkpoints); CLEAN=1 removes them
+	compose/down.sh $(if $(CLEAN),--clean)
 
 submit:  ## (re)deploy the job from the working tree to the compose stack
 	compose/submit.sh

@@ -1,11 +1,11 @@
-# LocalStack ready.d hook (run inside LocalStack once S3 answers): create the buckets in $BUCKETS.
-# LocalStack community keeps nothing across restarts, so the bucket must be made on every start;
-# doing it here ties its life to LocalStack's own. (exec'd by LocalStack: no __main__ guard.)
+# ready.d hook (MiniStack runs it once S3 answers): create the buckets in $BUCKETS. On every
+# start: MiniStack reloads a persisted bucket only when it holds an object, so a bucket still
+# empty would be missing after a restart.
 import os
 import urllib.error
 import urllib.request
 
-port = os.environ.get("GATEWAY_LISTEN", "0.0.0.0:4566").rsplit(":", 1)[-1]
+port = os.environ.get("GATEWAY_PORT", "4566")
 for bucket in filter(None, os.environ.get("BUCKETS", "warehouse").split(",")):
     request = urllib.request.Request(f"http://127.0.0.1:{port}/{bucket.strip()}", method="PUT")
     try:

@@ -5,7 +5,7 @@ import os
 import sys
 import urllib.request
 
-port = os.environ.get("GATEWAY_LISTEN", "0.0.0.0:4566").rsplit(":", 1)[-1]
+port = os.environ.get("GATEWAY_PORT", "4566")
 base = f"http://127.0.0.1:{port}"
 try:
     with urllib.request.urlopen(f"{base}/_localstack/health", timeout=3) as response:
