@@ -14,7 +14,6 @@ then assert that nothing else arrived.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from pyiceberg.catalog import Catalog
 from pytest_bdd import parsers, then
 
 from fixtures.diagnostics import Evidence, PublishedRecord
+from fixtures.documents import json_object
 from fixtures.stack import DLQ_TOPIC
 from fixtures.waits import Probe
 from steps.context import Settle
@@ -134,11 +134,8 @@ def valid_events(evidence: Evidence, id_column: str) -> dict[str, tuple[dict[str
     for record in evidence.published:
         if record.topic == DLQ_TOPIC or record.intent in (MARKER,) or record.intent.startswith("invalid"):
             continue
-        try:
-            document = json.loads(record.value or b"", parse_float=Decimal)
-        except ValueError:
-            continue
-        if isinstance(document, dict) and isinstance(document.get(id_column), str):
+        document = json_object(record.value, parse_float=Decimal)
+        if document is not None and isinstance(document.get(id_column), str):
             events.setdefault(document[id_column], (document, record))  # keep-first, as the job does
     return events
 
@@ -262,11 +259,8 @@ def table_holds_count(
 def _published_at(evidence: Evidence, id_column: str) -> dict[str, datetime]:
     first: dict[str, datetime] = {}
     for record in evidence.published:
-        try:
-            document = json.loads(record.value or b"")
-        except ValueError:
-            continue
-        if isinstance(document, dict) and isinstance(document.get(id_column), str):
+        document = json_object(record.value)
+        if document is not None and isinstance(document.get(id_column), str):
             key = document[id_column]
             first[key] = min(first.get(key, record.published_at), record.published_at)
     return first

@@ -14,12 +14,12 @@ dead-letter records. Phrased on topics and fields, not on orders, so they serve 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from pytest_bdd import parsers, then, when
 
 from fixtures.diagnostics import Evidence, PublishedRecord
+from fixtures.documents import json_object
 from fixtures.waits import Probe
 from steps.context import DefaultEvent, ScenarioState, Settle
 from steps.support.kafka import MARKER, Outgoing, Publisher, dlq_records_of, original_payload
@@ -137,11 +137,8 @@ def _dlq_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for record in records:
         flat = flatten({k: v for k, v in record.items() if k != "_published"})
         payload = record.get("payload")
-        try:
-            document = json.loads(payload) if isinstance(payload, str) else None
-        except ValueError:
-            document = None
-        if isinstance(document, dict):
+        document = json_object(payload) if isinstance(payload, str) else None
+        if document is not None:
             flat.update(flatten(document, "payload."))
         rows.append(flat)
     return rows

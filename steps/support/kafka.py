@@ -4,7 +4,6 @@ publishing in the background; the dead-letter records of a scenario; the job's c
 from __future__ import annotations
 
 import base64
-import json
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -15,6 +14,7 @@ from typing import Any
 from confluent_kafka import KafkaError, Message, Producer
 
 from fixtures.diagnostics import Evidence, PublishedRecord
+from fixtures.documents import json_object
 from fixtures.topics import read_topic
 from producer.publisher import producer_config
 
@@ -178,11 +178,7 @@ class Flow:
 
 # -- reading back ------------------------------------------------------------------------------
 def decode_dlq(raw: bytes | None) -> dict[str, Any] | None:
-    try:
-        document = json.loads(raw or b"")
-    except ValueError:
-        return None
-    return document if isinstance(document, dict) else None
+    return json_object(raw)
 
 
 def original_payload(record: dict[str, Any]) -> bytes:

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from fixtures.diagnostics import Evidence, Expectation, cucumber_embedding, format_table, render_expectation
+from fixtures.documents import json_object
 from fixtures.waits import Probe
 from steps.context import watched
 from steps.support.scope import RunScope
@@ -192,3 +193,9 @@ def test_a_scoped_id_is_shown_as_the_feature_wrote_it_whatever_its_prefix() -> N
     assert scope.unscoped("order_id", scope.scoped("order_id", "ord-2")) == "ord-2"
     assert scope.unscoped("order_id", "ord-r1-7") == "ord-7"  # generated: never written by the feature
     assert scope.unscoped("event_id", scope.scoped("event_id", "e-1")) == "e-1"
+
+
+@pytest.mark.parametrize("raw", [b"[" * 60_000, b'{"a":' * 5_000, b"\xff\xfe", b"[1]", b"", None])
+def test_hostile_records_are_read_as_no_object_never_an_exception(raw: bytes | None) -> None:
+    assert json_object(raw) is None
+    assert json_object(b'{"a": 1}') == {"a": 1}
