@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 
 from fixtures.diagnostics import Evidence
-from fixtures.stack import DLQ_TOPIC
+from fixtures.flink_rest import FlinkRest
+from fixtures.progress import JobProgress, last_offsets
+from fixtures.pytest_stack import Jobs
+from fixtures.stack import Stack
 from fixtures.waits import Probe
-from steps.support.kafka import MARKER, Flow, Outgoing, Publisher
+from steps.support.kafka import Flow, Outgoing, Publisher
 from steps.support.scope import DEFAULT_PREFIXES, RunScope
-from steps.support.tables import own_rows
-from steps.support.values import FieldValue, encode_document
+from steps.support.values import FieldValue
 
 DefaultEvent = Callable[[RunScope, int], dict[str, FieldValue]]
 
@@ -64,8 +66,7 @@ class ScenarioState:
     last_batch: list[Outgoing] = field(default_factory=list)
     last_topic: str = ""
     flow: Flow | None = None
-    settle_rounds: int = 0
-    settled_at: int = 0  # how many records (not markers) had been published at the last settle
+    settled_at: int = 0  # how many records had been published at the last settle
     # Wall clock (epoch s) when the last fault ended: the job recovered once a checkpoint
     # triggered after it completes (checkpoint counts restart with a resubmitted job; time does not).
     fault_ended_at: float = 0.0
@@ -94,12 +95,6 @@ def flows() -> Iterator[list[Flow]]:
 Settle = Callable[..., None]  # settle(timeout=None, watch=None)
 
 
-@pytest.fixture
-def settle_table() -> str:
-    """The table where the job writes the valid events (and so the markers of `settle`)."""
-    return "analytics.orders"
-
-
 def watched(probe: Callable[[], Probe], watch: Callable[[], Probe] | None) -> Callable[[], Probe]:
     """`probe`, which also looks at `watch` each time and shows what it last saw as progress."""
     if watch is None:
@@ -116,62 +111,53 @@ def watched(probe: Callable[[], Probe], watch: Callable[[], Probe] | None) -> Ca
 def settle(
     evidence: Evidence,
     eventually: Any,
-    run_scope: RunScope,
-    default_event: DefaultEvent,
-    publisher: Publisher,
+    stack: Stack,
+    jobs: Jobs,
+    flink_rest: FlinkRest,
     scenario_state: ScenarioState,
-    iceberg_catalog: Any,
-    settle_table: str,
 ) -> Settle:
-    """Wait until the job has processed every record this scenario published.
-
-    It publishes one valid *marker* event into each partition the scenario wrote to, and waits
-    until every marker is a row of the table. Kafka keeps order within a partition and the job
-    commits to Iceberg per checkpoint, so when a partition's marker is committed, everything
-    published before it there has been committed too (rows), or flushed (dead-letter records).
-    After this, "exactly", "only once" and "nothing else" can be asserted without guessing.
-    Markers carry `settle-` in their ids and are left out of every assertion."""
+    """Wait until every running declared job has processed every record this scenario published
+    to a topic it reads: its source committed their offsets on a completed checkpoint, and one
+    more checkpoint completed (fixtures/progress.py). Nothing is written to wait: it works for any
+    job, windowed or not, and no row is added to the tables under test. After this, "exactly",
+    "only once" and "nothing else" can be asserted without guessing."""
 
     def wait(timeout: float | None = None, watch: Callable[[], Probe] | None = None) -> None:
         """`watch`, when given, is looked at on every probe too: its last seen is shown as progress
         and kept by the step for the diagnostics, so a timeout here still says what was found."""
-        touched = sorted(
-            {
-                (r.topic, r.partition)
-                for r in evidence.published
-                if r.topic != DLQ_TOPIC and r.intent != MARKER
-            }
-        )
-        published = sum(1 for r in evidence.published if r.intent != MARKER)
-        if not touched or published == scenario_state.settled_at:
+        published = list(evidence.published)
+        if not published or len(published) == scenario_state.settled_at:
             return  # nothing new since the last settle: it still holds
-        scenario_state.settle_rounds += 1
-        key_column = run_scope.key_column
-        ids = []
-        for topic, partition in touched:
-            fields = default_event(run_scope, next(scenario_state.sequence))
-            marker_id = f"{run_scope.marker_prefix}{scenario_state.settle_rounds}-{topic}-{partition}"
-            fields[key_column] = marker_id
-            ids.append(marker_id)
-            publisher.publish(
-                topic, [Outgoing(marker_id.encode(), encode_document(fields), MARKER, partition)]
+        declared = stack.declaration
+        probes = []
+        for handle in jobs.started:
+            reads = set(declared.job(handle.name).reads)
+            ends = last_offsets([(r.topic, r.partition, r.offset) for r in published if r.topic in reads])
+            if ends:
+                probes.append(
+                    JobProgress(
+                        handle.name,
+                        handle.job_id,
+                        declared.group(handle.name),
+                        ends,
+                        stack.endpoints.kafka_bootstrap,
+                        flink_rest,
+                    )
+                )
+        if probes:
+            eventually(
+                f"{', '.join(p.name for p in probes)} to commit everything this scenario published",
+                watched(_all_of(probes), watch),
+                timeout=timeout,
             )
-
-        def committed() -> Probe:
-            found = {
-                row[key_column]
-                for row in own_rows(iceberg_catalog, settle_table, key_column, run_scope.marker_prefix)
-            }
-            waiting = [i.removeprefix(run_scope.marker_prefix) for i in ids if i not in found]
-            return Probe(
-                not waiting, f"markers not yet committed: {', '.join(waiting)}" if waiting else "all in"
-            )
-
-        eventually(
-            f"the job to commit everything this scenario published ({len(ids)} partition markers in {settle_table})",
-            watched(committed, watch),
-            timeout=timeout,
-        )
-        scenario_state.settled_at = published
+        scenario_state.settled_at = len(published)
 
     return wait
+
+
+def _all_of(probes: list[JobProgress]) -> Callable[[], Probe]:
+    def every() -> Probe:
+        seen = [probe() for probe in probes]
+        return Probe(all(s.done for s in seen), "; ".join(s.seen for s in seen))
+
+    return every

@@ -23,7 +23,8 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from fixtures.flink_rest import FlinkRest
-from fixtures.plugin import say
+from fixtures.pytest_options import say
+from fixtures.pytest_stack import Jobs
 from fixtures.stack import JobHandle, Pausable, Stack
 from fixtures.waits import Probe
 from steps.context import ScenarioState
@@ -47,23 +48,22 @@ def _running(rest: FlinkRest, job: JobHandle) -> Probe:
     return Probe(state == "RUNNING" and tasks == {"RUNNING"}, f"job {state}, tasks {sorted(tasks)}")
 
 
-@given(parsers.parse('the Flink job "{name}" is running'))
+@given(parsers.parse('the Flink job "{name}" is running'), target_fixture="running_job")
 def job_is_running(
-    name: str, job: JobHandle, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
+    name: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
 ) -> JobHandle:
-    assert job.name == name, f"this session runs {job.name!r}, not {name!r}"
+    """Any declared job: submitted from the working tree the first time a scenario asks for it."""
+    job = jobs.running(name)
     eventually(f"{name} to run", lambda: _running(flink_rest, job), fatal=(JobEnded,))
     scenario_state.restarts_at_start = flink_rest.restarts(job.job_id)
     return job
 
 
 @then(parsers.parse('the Flink job "{name}" has not restarted'))
-def job_not_restarted(
-    name: str, job: JobHandle, flink_rest: FlinkRest, scenario_state: ScenarioState
-) -> None:
+def job_not_restarted(name: str, jobs: Jobs, flink_rest: FlinkRest, scenario_state: ScenarioState) -> None:
     """Still RUNNING, and no failover since `Given the Flink job "…" is running`: a record that
     failed the job would have restarted it (and, ten restarts later, left it FAILED)."""
-    assert job.name == name, f"this session runs {job.name!r}, not {name!r}"
+    job = jobs.running(name)
     before = scenario_state.restarts_at_start
     assert before is not None, f'write `Given the Flink job "{name}" is running` first: it notes the restarts'
     running = _running(flink_rest, job)
@@ -113,16 +113,16 @@ def kill_jobmanager(request: pytest.FixtureRequest, stack: Stack, scenario_state
 
 @when("the JobManager is started again and the job resubmitted")
 def recover_jobmanager(
-    request: pytest.FixtureRequest, stack: Stack, job: JobHandle, scenario_state: ScenarioState
+    request: pytest.FixtureRequest, stack: Stack, jobs: Jobs, scenario_state: ScenarioState
 ) -> None:
-    recovered = _fault(
-        request,
-        "starting the JobManager again and resubmitting the job",
-        stack.recover_jobmanager,
-        scenario_state,
-    )
-    # The session's job is now the resubmitted one: the next steps and scenarios follow it.
-    job.job_id = recovered.job_id
+    def recover() -> None:
+        started = jobs.started
+        first = stack.recover_jobmanager(started[0].name if started else None)
+        for job in started:
+            # The session's jobs are now the resubmitted ones: the next steps and scenarios follow them.
+            job.job_id = first.job_id if job.name == first.name else stack.submit_job(job.name).job_id
+
+    _fault(request, "starting the JobManager again and resubmitting the jobs", recover, scenario_state)
 
 
 @when(parsers.re(r"(?P<runtime>S3|the Iceberg catalog) is unreachable for (?P<seconds>\d+) seconds"))
@@ -139,9 +139,9 @@ def runtime_unreachable(
 
 @then(parsers.parse('the Flink job "{name}" is running again, with a checkpoint completed after the fault'))
 def job_recovered(
-    name: str, job: JobHandle, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
+    name: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
 ) -> None:
-    assert job.name == name, f"this session runs {job.name!r}, not {name!r}"
+    job = jobs.running(name)
     assert scenario_state.fault_ended_at, "no fault was injected in this scenario"
     fault_ended_ms = scenario_state.fault_ended_at * 1000
 

@@ -37,10 +37,11 @@ class Outgoing:
     value: bytes | None
     intent: str = ""
     partition: int | None = None  # None: the partitioner chooses (by key)
+    extra_headers: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def headers(self) -> list[tuple[str, bytes]]:
-        return [(INTENT_HEADER, self.intent.encode())] if self.intent else []
+        return [*([(INTENT_HEADER, self.intent.encode())] if self.intent else []), *self.extra_headers]
 
 
 class DeliveryFailed(AssertionError):

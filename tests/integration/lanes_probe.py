@@ -35,6 +35,7 @@ def _source(env: StreamExecutionEnvironment, t_env: StreamTableEnvironment, payl
         .column("payload", DataTypes.BYTES())
         .column_by_expression("topic", "'probe'")
         .column_by_expression("partition", "CAST(0 AS INT)")
+        .column_by_expression("headers", "CAST(NULL AS MAP<STRING, BYTES>)")
         .column_by_expression("proc_time", "PROCTIME()")
         .column_by_expression("event_rowtime", event_time_sql("payload", "TO_TIMESTAMP_LTZ(0, 3)", 2**62))
         .watermark("event_rowtime", "event_rowtime - INTERVAL '5' SECOND")
