@@ -134,16 +134,7 @@ def settle(
             reads = set(declared.job(handle.name).reads)
             ends = last_offsets([(r.topic, r.partition, r.offset) for r in published if r.topic in reads])
             if ends:
-                probes.append(
-                    JobProgress(
-                        handle.name,
-                        handle.job_id,
-                        declared.group(handle.name),
-                        ends,
-                        stack.endpoints.kafka_bootstrap,
-                        flink_rest,
-                    )
-                )
+                probes.append(JobProgress(handle.name, handle.job_id, ends, flink_rest))
         if probes:
             eventually(
                 f"{', '.join(p.name for p in probes)} to commit everything this scenario published",

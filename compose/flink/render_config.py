@@ -70,6 +70,10 @@ def main() -> None:
         "classloader.parent-first-patterns.additional": "pemja.",
         "web.cancel.enable": "true",
         "heartbeat.timeout": "20000",
+        # Fresh REST metrics and job details (10 s and 3 s by default): the harness's `settle`
+        # and watermark steps read a job's progress there (fixtures/progress.py).
+        "metrics.fetcher.update-interval": "500",
+        "web.refresh-interval": "500",
     }
     for line in os.environ.get("FLINK_PROPERTIES", "").splitlines():
         key, sep, value = line.partition(":")
