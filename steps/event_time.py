@@ -64,11 +64,16 @@ def advance_event_time(instant: str, topic: str, stack: Stack, publisher: Publis
 
 
 def lowest_watermark(rest: FlinkRest, job_id: str) -> tuple[int | None, str]:
-    """The lowest watermark (epoch ms) any subtask of the job has received, and what was seen:
-    None while some operator has none yet."""
+    """The lowest watermark (epoch ms) any subtask after the sources has received, and what was
+    seen: None while some operator has none yet."""
     lowest: int | None = None
     waiting = []
-    for vertex in rest.job(job_id).get("vertices", []):
+    detail = rest.job(job_id)
+    # A source has no input, so no input watermark: it is the one that makes them.
+    sources = {node["id"] for node in detail.get("plan", {}).get("nodes", []) if not node.get("inputs")}
+    for vertex in detail.get("vertices", []):
+        if vertex["id"] in sources:
+            continue
         values = [int(m["value"]) for m in rest.vertex_watermarks(job_id, vertex["id"])]
         if not values or min(values) <= -(2**62):  # Long.MIN_VALUE: no watermark yet
             waiting.append(vertex.get("name", vertex["id"])[:40])
