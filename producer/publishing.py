@@ -127,11 +127,13 @@ class DeliveryLog:
             return sorted(self.delivered, key=lambda d: (d.partition, d.offset))
 
 
-def record_size(key: bytes | None, value: bytes | None, headers: Headers) -> int:
+def record_size(key: bytes | None, value: bytes | None, headers: Headers | None) -> int:
     """The bytes of a record's key, value and headers: what counts against `message.max.bytes`
     (librdkafka adds a few bytes of framing; a record that close to the limit fails in produce)."""
-    header_bytes = sum(len(name) + len(data or b"") for name, data in headers)
-    return len(key or b"") + len(value or b"") + header_bytes
+    size = len(key or b"") + len(value or b"")
+    for name, data in headers or ():  # a loop, not sum(generator): this runs for every record
+        size += len(name) + len(data or b"")
+    return size
 
 
 class KafkaPublisher:
@@ -170,26 +172,34 @@ class KafkaPublisher:
         topic: str,
         key: bytes | None,
         value: bytes | None,
-        headers: Headers = (),
+        headers: Headers | None = None,
         *,
         partition: int | None = None,
         log: DeliveryLog | None = None,
         label: str = "",
     ) -> None:
         """Hand one record to the client; its delivery report comes later (poll, flush, settle)."""
+        if headers is not None and not isinstance(headers, list):
+            headers = list(headers)  # confluent-kafka takes a list or a dict, refuses a tuple
         size = record_size(key, value, headers)
         if size > self.max_record_bytes:
             raise RecordTooLarge(
                 f"a record of {size:,} bytes (key {key[:40] if key else key!r}) is over the broker's "
                 f"limit of {self.max_record_bytes:,} bytes (message.max.bytes); Kafka would refuse it"
             )
-        extra: dict[str, Any] = {} if partition is None else {"partition": partition}
-        if log is not None:  # a per-record callback replaces the client's: it counts too
-            sent = (topic, key, value, datetime.now(UTC), label)
-            extra["on_delivery"] = partial(self._logged, log, sent)
+        # The CLI sends here flat out: no per-record dict or callback unless the caller needs them.
+        extra: dict[str, Any] | None = None
+        if partition is not None or log is not None:
+            extra = {} if partition is None else {"partition": partition}
+            if log is not None:  # a per-record callback replaces the client's: it counts too
+                sent = (topic, key, value, datetime.now(UTC), label)
+                extra["on_delivery"] = partial(self._logged, log, sent)
         while True:
             try:
-                self.producer.produce(topic, value=value, key=key, headers=list(headers), **extra)
+                if extra is None:
+                    self.producer.produce(topic, value=value, key=key, headers=headers)
+                else:
+                    self.producer.produce(topic, value=value, key=key, headers=headers, **extra)
                 break
             except BufferError:  # the local queue is full: wait for deliveries to drain some
                 self.producer.poll(0.05)
