@@ -16,7 +16,9 @@ class FakeProducer:
     """Stands in for confluent-kafka's Producer: assigns offsets per partition on flush and
     reports each record through its per-record callback (or the client's own), like librdkafka."""
 
-    def __init__(self, fail_keys: set[bytes] = frozenset(), lose_keys: set[bytes] = frozenset()) -> None:  # type: ignore[assignment]
+    def __init__(
+        self, fail_keys: frozenset[bytes] = frozenset(), lose_keys: frozenset[bytes] = frozenset()
+    ) -> None:
         self.fail_keys = fail_keys
         self.lose_keys = lose_keys  # never reported: stays pending
         self.queued: list[tuple[str, dict[str, Any]]] = []

@@ -47,7 +47,7 @@ def test_an_explicit_partition_is_passed_on() -> None:
 
 
 def test_records_sent_without_a_log_are_still_counted() -> None:
-    core = core_with(FakeProducer(fail_keys={b"bad"}))
+    core = core_with(FakeProducer(fail_keys=frozenset({b"bad"})))
     core.send("t", b"ok", b"v")
     core.send("t", b"bad", b"v")
     assert core.flush(1) == 0
@@ -56,7 +56,7 @@ def test_records_sent_without_a_log_are_still_counted() -> None:
 
 
 def test_a_failed_delivery_fails_the_batch_and_says_why() -> None:
-    core = core_with(FakeProducer(fail_keys={b"bad"}))
+    core = core_with(FakeProducer(fail_keys=frozenset({b"bad"})))
     log = DeliveryLog()
     core.send("t", b"ok", b"v", log=log)
     core.send("t", b"bad", b"v", log=log)
@@ -68,7 +68,7 @@ def test_a_failed_delivery_fails_the_batch_and_says_why() -> None:
 
 
 def test_records_without_a_report_fail_the_batch_as_unreported() -> None:
-    core = core_with(FakeProducer(lose_keys={b"lost"}))
+    core = core_with(FakeProducer(lose_keys=frozenset({b"lost"})))
     log = DeliveryLog()
     core.send("t", b"ok", b"v", log=log)
     core.send("t", b"lost", b"v", log=log)

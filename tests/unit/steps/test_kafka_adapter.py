@@ -13,7 +13,7 @@ from tests.unit.producer.fake_kafka import DEAD, FakeProducer, core_with
 def test_the_steps_publisher_records_evidence_and_fails_as_an_assertion() -> None:
     evidence = Evidence("run1")
     publisher = Publisher(DEAD, evidence)
-    publisher.core = core_with(FakeProducer(fail_keys={b"bad"}))
+    publisher.core = core_with(FakeProducer(fail_keys=frozenset({b"bad"})))
     published = publisher.publish("t", [Outgoing(b"bb", b"1", "valid"), Outgoing(b"a", b"2", "late")])
     assert [(r.partition, r.offset, r.intent) for r in published] == [(0, 0, "valid"), (1, 0, "late")]
     assert sorted(r.key or b"" for r in evidence.published) == [b"a", b"bb"]
