@@ -33,7 +33,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from confluent_kafka import KafkaError, Message, Producer
 from pyiceberg.expressions import StartsWith
 from rich.console import Console
 from rich.table import Table
@@ -45,7 +44,7 @@ from fixtures.local.stack import LocalProcessStack
 from fixtures.stack import ORDERS_PARTITIONS, ORDERS_TOPIC, Pausable, Stack
 from fixtures.waits import Probe, wait_for
 from producer.generate import generate_orders
-from producer.publisher import producer_config
+from producer.publishing import DeliveryLog, KafkaPublisher
 
 # Wide enough for the table when the output is a file or a pipe (rich's default is 80 columns).
 console = Console() if sys.stdout.isatty() else Console(width=150)
@@ -76,17 +75,10 @@ class Publisher:
 
     def __init__(self, bootstrap: str, events: list[tuple[bytes, bytes, str]], rate: float) -> None:
         self.events, self.rate = events, rate
-        self.producer = Producer(producer_config(bootstrap, PRODUCER_OVERRIDES))
-        self.acknowledged: list[str] = []
-        self.errors: list[str] = []
+        self.core = KafkaPublisher(bootstrap, PRODUCER_OVERRIDES)
+        self.log = DeliveryLog()  # each delivery labelled with its event id
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _on_delivery(self, event_id: str) -> Callable[[KafkaError | None, Message], None]:
-        def done(error: KafkaError | None, _message: Message) -> None:
-            (self.errors if error else self.acknowledged).append(str(error) if error else event_id)
-
-        return done
 
     def _run(self) -> None:
         started = time.monotonic()
@@ -94,20 +86,17 @@ class Publisher:
             # Pacing waits on the stop event, not time.sleep: Ctrl-C ends the bench at once.
             if index % 100 == 0 and self.stop.wait(max(0.0, started + index / self.rate - time.monotonic())):
                 return
-            while True:
-                try:
-                    self.producer.produce(
-                        ORDERS_TOPIC, key=key, value=value, on_delivery=self._on_delivery(event_id)
-                    )
-                    break
-                except BufferError:  # the local queue is full (broker down): let deliveries drain
-                    self.producer.poll(0.5)
-            self.producer.poll(0)
-        self.producer.flush(600)
+            self.core.send(ORDERS_TOPIC, key, value, log=self.log, label=event_id)
+            self.core.poll(0)
+        self.core.flush(600)
+
+    @property
+    def acknowledged(self) -> list[str]:
+        return [delivery.label for delivery in list(self.log.delivered)]
 
     @property
     def settled(self) -> int:
-        return len(self.acknowledged) + len(self.errors)
+        return len(self.log.delivered) + self.log.failed
 
 
 @dataclass
@@ -154,12 +143,12 @@ def _recovered_at(stack: Stack, fault_ended_ms: float) -> float:
 
 def _settle(stack: Stack, reader: TableReader, run_id: str) -> None:
     """One marker order per partition, awaited as rows: everything before them was processed."""
-    producer = Producer(producer_config(stack.endpoints.kafka_bootstrap, PRODUCER_OVERRIDES))
+    core = KafkaPublisher(stack.endpoints.kafka_bootstrap, PRODUCER_OVERRIDES)
     markers = _orders(ORDERS_PARTITIONS, f"{run_id}m")
+    log = DeliveryLog()
     for partition, (key, value, _) in enumerate(markers):
-        producer.produce(ORDERS_TOPIC, key=key, value=value, partition=partition)
-    if producer.flush(60):
-        raise RuntimeError("the marker orders were not acknowledged by Kafka")
+        core.send(ORDERS_TOPIC, key, value, partition=partition, log=log)
+    core.settle(log, len(markers), timeout=60)  # DeliveryFailed says which and why
     wanted = {event_id for _, _, event_id in markers}
 
     def committed() -> Probe:
@@ -214,7 +203,7 @@ def run_fault(
         fault=name,
         events=events,
         acknowledged=len(published),
-        delivery_errors=len(publisher.errors),
+        delivery_errors=publisher.log.failed,
         rows=len(rows),
         lost=len(published - counts.keys()),
         duplicated=sum(n - 1 for n in counts.values()),

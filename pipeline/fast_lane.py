@@ -9,6 +9,7 @@ below are exact for the shapes the pattern allows: a lower-case UUID,
 
 from __future__ import annotations
 
+from pipeline.row_spec import PROCESSED_AT, Column, columns
 from producer.canonical import CANONICAL_PATTERN, group_of
 from producer.contract import MAX_PAYLOAD_BYTES
 
@@ -27,16 +28,20 @@ def _value(groups: str, field: str) -> str:
     return f"{groups}[{group_of(field)}]"
 
 
+def _column_sql(column: Column, groups: str) -> str:
+    """A column's value from its capture group, converted to the column's type."""
+    value = _value(groups, column.name)
+    if column.is_instant:
+        return f"iso_instant({value})"
+    if column.flink_type.startswith("DECIMAL"):
+        return f"CAST({value} AS {column.flink_type})"
+    return value
+
+
 def canonical_columns_sql(groups: str, processed_at: str) -> dict[str, str]:
-    """Column name → SQL expression of the table row, from the `groups` of a canonical payload."""
+    """Column name → SQL expression of the table row, from the `groups` of a canonical payload:
+    every column of the table's definition, in table order; `processed_at` is the caller's."""
     return {
-        "event_id": _value(groups, "event_id"),
-        "event_time": f"iso_instant({_value(groups, 'event_time')})",
-        "order_id": _value(groups, "order_id"),
-        "user_id": _value(groups, "user_id"),
-        "order_amount": f"CAST({_value(groups, 'order_amount')} AS DECIMAL(12, 2))",
-        "currency": _value(groups, "currency"),
-        "order_status": _value(groups, "order_status"),
-        "schema_version": _value(groups, "schema_version"),
-        "processed_at": processed_at,
+        column.name: processed_at if column.name == PROCESSED_AT else _column_sql(column, groups)
+        for column in columns()
     }

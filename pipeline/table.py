@@ -8,22 +8,13 @@ PyFlink gateway, from the JSON forms of the schema and the partition spec.
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from pipeline.config import JobConfig
+from pipeline.row_spec import flink_columns, table_definition
 
-
-@cache
-def table_definition() -> dict[str, Any]:
-    return dict(json.loads(resources.files("pipeline").joinpath("sql/orders_table.json").read_text()))
-
-
-def flink_columns() -> list[tuple[str, str]]:
-    """(name, Flink SQL type) for every column, in table order."""
-    types = {"string": "STRING", "timestamptz": "TIMESTAMP_LTZ(6)", "decimal(12, 2)": "DECIMAL(12, 2)"}
-    return [(f["name"], types[f["type"]]) for f in table_definition()["schema"]["fields"]]
+# Re-exported: the job imports the columns from here; their one reader is pipeline/row_spec.py.
+__all__ = ["ensure_table", "flink_columns", "table_definition"]
 
 
 def ensure_table(config: JobConfig) -> bool:

@@ -3,17 +3,19 @@ table row, shape the dead-letter record. No Flink here, so unit tests run in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from pipeline.dead_letters import DLQ_PAYLOAD_MAX_BYTES, dlq_record
+from pipeline.row_spec import column_names
 from producer.contract import OrderCreatedV1, Rejection, validate_payload
 
 
 @dataclass(frozen=True)
 class OrderRow:
-    """One row of analytics.orders, in table column order."""
+    """One row of analytics.orders, in table column order (typed, for the code that builds it;
+    the names and their order are the table definition's, checked below at import)."""
 
     event_id: str
     event_time: datetime
@@ -24,6 +26,15 @@ class OrderRow:
     order_status: str
     schema_version: str
     processed_at: datetime
+
+
+# The table's definition is the authority: a column added or renamed there and not here fails
+# the job at start (and the unit tests), not halfway through a write.
+if [f.name for f in fields(OrderRow)] != column_names():
+    raise ImportError(
+        f"OrderRow's fields {[f.name for f in fields(OrderRow)]} are not the columns of the table's "
+        f"definition {column_names()}"
+    )
 
 
 @dataclass(frozen=True)

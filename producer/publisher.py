@@ -1,4 +1,5 @@
-"""Publishing order events to Kafka with confluent-kafka: idempotent, acks=all, every delivery counted.
+"""Publishing order events to Kafka (the CLI's publisher): idempotent, acks=all, every delivery
+counted. The client, the size limit and the delivery reports are producer/publishing.py's.
 
 with OrderPublisher("localhost:9092") as publisher:      # raises BrokerUnreachable within seconds
     publisher.ensure_topic(partitions=3, retention_days=7)
@@ -9,46 +10,42 @@ publisher.stats                                          # sent / delivered / fa
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
-from confluent_kafka import KafkaError, KafkaException, Message, Producer
+from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from producer.generate import GeneratedEvent
+from producer.publishing import (
+    BrokerUnreachable,
+    KafkaPublisher,
+    PublishError,
+    PublishStats,
+    RecordTooLarge,
+    kafka_log,
+    producer_config,
+)
+
+# Re-exported: the CLI, the benches and the tests import these from here.
+__all__ = [
+    "DEFAULT_BOOTSTRAP",
+    "DEFAULT_TOPIC",
+    "BrokerUnreachable",
+    "OrderPublisher",
+    "PublishError",
+    "PublishStats",
+    "RecordTooLarge",
+    "TopicInfo",
+    "producer_config",
+]
 
 DEFAULT_TOPIC = "orders.created.v1"
 DEFAULT_BOOTSTRAP = "localhost:9092"
-# librdkafka's own log lines (connection refused, retries...) go to this logger instead of raw
-# stderr: the publisher reports what matters itself, as one clear error or the counts.
-kafka_log = logging.getLogger("producer.kafka")
-kafka_log.addHandler(logging.NullHandler())
 
 Headers = Sequence[tuple[str, bytes | str | None]] | Mapping[str, bytes | str | None]
-
-
-class BrokerUnreachable(ConnectionError):
-    """No Kafka broker answered at the given address within the connect timeout."""
-
-
-class PublishError(RuntimeError):
-    """Kafka refused an operation (topic creation, a produce call) for a reason other than reachability."""
-
-
-@dataclass
-class PublishStats:
-    sent: int = 0  # handed to the client
-    delivered: int = 0  # acknowledged by all in-sync replicas
-    failed: int = 0  # delivery reported an error
-    last_error: str | None = None
-
-    @property
-    def pending(self) -> int:
-        """Sent but not reported yet: after a flush, these did not make it within the timeout."""
-        return self.sent - self.delivered - self.failed
 
 
 @dataclass(frozen=True)
@@ -56,22 +53,6 @@ class TopicInfo:
     name: str
     partitions: int
     created: bool
-
-
-def producer_config(bootstrap_servers: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "bootstrap.servers": bootstrap_servers,
-        "client.id": "analytics-producer",
-        "enable.idempotence": True,  # no duplicates or reordering from the client's own retries
-        "acks": "all",
-        # Java's partitioner: the same key lands in the same partition whichever client
-        # (Java, Flink, this one) produced it. librdkafka's default (crc32) would disagree.
-        "partitioner": "murmur2_random",
-        "linger.ms": 5,  # batch a little: the throughput of --rate 0 depends on it
-        "message.timeout.ms": 30_000,  # a dead broker fails deliveries in 30 s, not librdkafka's 5 min
-        "logger": kafka_log,
-        **(overrides or {}),
-    }
 
 
 def _header_list(headers: Headers | None) -> list[tuple[str, bytes | str | None]]:
@@ -101,27 +82,19 @@ class OrderPublisher:
         self.topic = topic
         self.connect_timeout = connect_timeout
         self.flush_timeout = flush_timeout
-        self.stats = PublishStats()
-        self._producer = Producer(
-            {**producer_config(bootstrap_servers, config), "on_delivery": self._on_delivery}
-        )
-        self._since_poll = 0
+        self._core = KafkaPublisher(bootstrap_servers, config)
+        self._producer = self._core.producer  # metadata calls (topic_info) go to the client itself
         self.check_reachable()
+
+    @property
+    def stats(self) -> PublishStats:
+        return self._core.stats
 
     # -- connection and topic -------------------------------------------------------------------
 
     def check_reachable(self) -> None:
         """Raise BrokerUnreachable unless a broker returns metadata within connect_timeout."""
-        try:
-            metadata = self._producer.list_topics(timeout=self.connect_timeout)
-        except KafkaException as exc:
-            raise BrokerUnreachable(
-                f"no Kafka broker answered at {self.bootstrap_servers} within {self.connect_timeout:g} s "
-                f"({exc.args[0].str() if exc.args else exc}); is it running? set --bootstrap-servers "
-                "or KAFKA_BOOTSTRAP_SERVERS"
-            ) from None
-        if not metadata.brokers:
-            raise BrokerUnreachable(f"Kafka at {self.bootstrap_servers} returned no brokers")
+        self._core.check_reachable(self.connect_timeout)
 
     def topic_info(self) -> TopicInfo | None:
         """The topic as the broker knows it, or None when it does not exist."""
@@ -161,44 +134,26 @@ class OrderPublisher:
 
     def publish(self, event: GeneratedEvent) -> None:
         """Send one generated event: key = order id, value = its JSON, its intent as a header."""
-        self._produce(event.key, event.value, event.headers)
+        self._core.send(self.topic, event.key, event.value, event.headers)
 
     def publish_many(self, events: Iterable[GeneratedEvent]) -> None:
+        send, topic = self._core.send, self.topic
         for event in events:
-            self._produce(event.key, event.value, event.headers)
+            send(topic, event.key, event.value, event.headers)
 
     def publish_raw(
         self, key: bytes | str | None, value: bytes | str | None, headers: Headers | None = None
     ) -> None:
         """Send arbitrary bytes (tests of the DLQ path): no validation, no changes."""
-        self._produce(_as_bytes(key), _as_bytes(value), _header_list(headers))
-
-    def _produce(self, key: bytes | None, value: bytes | None, headers: list[tuple[str, Any]]) -> None:
-        while True:
-            try:
-                self._producer.produce(self.topic, value=value, key=key, headers=headers)
-                break
-            except BufferError:  # the local queue is full: wait for deliveries to drain some
-                self._producer.poll(0.05)
-            except KafkaException as exc:
-                raise PublishError(f"Kafka refused a record for {self.topic!r}: {exc}") from None
-        self.stats.sent += 1
-        self._since_poll += 1
-        if self._since_poll >= 1000:  # delivery callbacks only run inside poll()/flush()
-            self._since_poll = 0
-            self._producer.poll(0)
+        self._core.send(self.topic, _as_bytes(key), _as_bytes(value), _header_list(headers))
 
     def poll(self, timeout: float = 0.0) -> None:
         """Serve delivery reports; waits up to `timeout` seconds for one (a pacing wait that works)."""
-        self._producer.poll(timeout)
+        self._core.poll(timeout)
 
     def flush(self, timeout: float | None = None) -> int:
         """Wait for every sent record's delivery report; returns how many are still pending."""
-        pending = self._producer.flush(self.flush_timeout if timeout is None else timeout)
-        # Recount from the client's side: a Ctrl-C between produce() and `sent += 1` must not
-        # leave a record delivered but never counted as sent.
-        self.stats.sent = self.stats.delivered + self.stats.failed + pending
-        return pending
+        return self._core.flush(self.flush_timeout if timeout is None else timeout)
 
     def close(self) -> PublishStats:
         self.flush()
@@ -211,10 +166,3 @@ class OrderPublisher:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()  # also on Ctrl-C: what was sent gets its chance to be delivered and counted
-
-    def _on_delivery(self, error: KafkaError | None, _message: Message) -> None:
-        if error is None:
-            self.stats.delivered += 1
-        else:
-            self.stats.failed += 1
-            self.stats.last_error = error.str()

@@ -24,7 +24,7 @@ from pytest_bdd import given, parsers, then, when
 from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.topics import read_topic
 from fixtures.waits import Probe
-from producer.generate import generate_orders
+from producer.generate import INTENT_HEADER, generate_orders
 from steps.context import ScenarioState
 from steps.support.kafka import MARKER, Flow, Outgoing, Publisher
 from steps.support.scope import RunScope
@@ -158,7 +158,7 @@ def user_runs(
                     record.key,
                     record.value,
                     started,
-                    (record.headers.get("x-orderflow-intent") or b"").decode(),
+                    (record.headers.get(INTENT_HEADER) or b"").decode(),
                 )
             )
     return result

@@ -8,25 +8,18 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-
-from confluent_kafka import KafkaError, Message, Producer
 
 from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.documents import json_object
 from fixtures.topics import read_topic
-from producer.publisher import producer_config
+from producer.generate import INTENT_HEADER
+from producer.publishing import Delivery, DeliveryLog, KafkaPublisher
+from producer.publishing import DeliveryFailed as _CoreDeliveryFailed
 
-INTENT_HEADER = "x-orderflow-intent"  # the producer's header (producer.generate.INTENT_HEADER)
 # The producer's own client settings (idempotent, acks=all, Java's partitioner), with a delivery
 # timeout that outlives a broker restart.
 OVERRIDES = {"message.timeout.ms": 180_000}
-
-
-def _producer(bootstrap: str) -> Producer:
-    return Producer(producer_config(bootstrap, OVERRIDES))
-
 
 MARKER = "marker"  # the intent of settle's marker events
 
@@ -44,71 +37,49 @@ class Outgoing:
         return [*([(INTENT_HEADER, self.intent.encode())] if self.intent else []), *self.extra_headers]
 
 
-class DeliveryFailed(AssertionError):
-    pass
+class DeliveryFailed(_CoreDeliveryFailed, AssertionError):
+    """A step's records were not all acknowledged: the scenario fails (an AssertionError)."""
 
 
-class _Deliveries:
-    """Delivery reports of one producer: each delivered record becomes evidence."""
+def _published(d: Delivery) -> PublishedRecord:
+    return PublishedRecord(d.topic, d.partition, d.offset, d.key, d.value, d.sent_at, d.label)
 
-    def __init__(self, evidence: Evidence) -> None:
-        self.evidence = evidence
-        self.delivered: list[PublishedRecord] = []
-        self.errors: list[str] = []
-        self._lock = threading.Lock()
 
-    def callback(self, record: Outgoing, topic: str, published_at: datetime):  # type: ignore[no-untyped-def]
-        def on_delivery(error: KafkaError | None, message: Message) -> None:
-            if error is not None:
-                with self._lock:
-                    self.errors.append(f"{record.key!r}: {error}")
-                return
-            published = PublishedRecord(
-                topic,
-                message.partition(),
-                message.offset(),
-                record.key,
-                record.value,
-                published_at,
-                record.intent,
-            )
-            with self._lock:
-                self.delivered.append(published)
-            self.evidence.record_published(published)
+def _evidence_log(evidence: Evidence) -> DeliveryLog:
+    """A delivery log whose every acknowledged record becomes the scenario's evidence."""
+    return DeliveryLog(on_delivered=lambda delivery: evidence.record_published(_published(delivery)))
 
-        return on_delivery
+
+def _send(core: KafkaPublisher, topic: str, record: Outgoing, log: DeliveryLog) -> None:
+    core.send(
+        topic,
+        record.key,
+        record.value,
+        record.headers,
+        partition=record.partition,
+        log=log,
+        label=record.intent,
+    )
 
 
 class Publisher:
     """Publishes records and waits until Kafka has acknowledged every one of them."""
 
     def __init__(self, bootstrap: str, evidence: Evidence) -> None:
-        self.producer = _producer(bootstrap)
+        self.core = KafkaPublisher(bootstrap, OVERRIDES)
         self.evidence = evidence
 
     def publish(
         self, topic: str, records: Sequence[Outgoing], timeout: float = 60.0
     ) -> list[PublishedRecord]:
-        deliveries = _Deliveries(self.evidence)
+        """The records as Kafka stored them, sorted by (partition, offset)."""
+        log = _evidence_log(self.evidence)
         for record in records:
-            published_at = datetime.now(UTC)
-            where = {} if record.partition is None else {"partition": record.partition}
-            self.producer.produce(
-                topic,
-                key=record.key,
-                value=record.value,
-                headers=record.headers,
-                on_delivery=deliveries.callback(record, topic, published_at),
-                **where,
-            )
-            self.producer.poll(0)
-        left = self.producer.flush(timeout)
-        if left or deliveries.errors:
-            raise DeliveryFailed(
-                f"{left} of {len(records)} records not acknowledged by Kafka within {timeout:.0f}s; "
-                f"errors: {deliveries.errors[:5]}"
-            )
-        return sorted(deliveries.delivered, key=lambda r: (r.partition, r.offset))
+            _send(self.core, topic, record, log)
+        try:
+            return [_published(d) for d in self.core.settle(log, len(records), timeout)]
+        except _CoreDeliveryFailed as exc:
+            raise DeliveryFailed(str(exc)) from None
 
 
 class Flow:
@@ -126,8 +97,8 @@ class Flow:
         self.topic = topic
         self.records = list(records)
         self.rate = rate
-        self.deliveries = _Deliveries(evidence)
-        self.producer = _producer(bootstrap)
+        self.deliveries = _evidence_log(evidence)
+        self.core = KafkaPublisher(bootstrap, OVERRIDES)
         self.produced = 0
         self.error: BaseException | None = None
         self._stop = threading.Event()
@@ -145,16 +116,10 @@ class Flow:
                 due = started + index / self.rate
                 if self._stop.wait(max(0.0, due - time.monotonic())):
                     break
-                self.producer.produce(
-                    self.topic,
-                    key=record.key,
-                    value=record.value,
-                    headers=record.headers,
-                    on_delivery=self.deliveries.callback(record, self.topic, datetime.now(UTC)),
-                )
+                _send(self.core, self.topic, record, self.deliveries)
                 self.produced += 1
-                self.producer.poll(0)
-            self.producer.flush(180)  # delivery survives a broker restart: librdkafka retries
+                self.core.poll(0)
+            self.core.flush(180)  # delivery survives a broker restart: librdkafka retries
         except BaseException as exc:  # surfaced by the steps that wait on the flow
             self.error = exc
         finally:
