@@ -47,8 +47,9 @@ def main() -> None:
         "taskmanager.host": own_host,
         "taskmanager.rpc.port": "6122",
         "taskmanager.data.port": "6121",
-        "taskmanager.numberOfTaskSlots": os.environ.get("TASK_MANAGER_NUMBER_OF_TASK_SLOTS", "2"),
-        "taskmanager.memory.process.size": "2560m",
+        "taskmanager.numberOfTaskSlots": os.environ.get("TASK_MANAGER_NUMBER_OF_TASK_SLOTS", "6"),
+        # Room for every declared job at parallelism 1 (fixtures/local/components.py).
+        "taskmanager.memory.process.size": "4096m",
         # As the local provider (fixtures/local/components.py): every redeployment loads the
         # job's classes again (Iceberg, the AWS SDK); the 256m default ran out of Metaspace.
         "taskmanager.memory.jvm-metaspace.size": "640m",
