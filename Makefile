@@ -4,7 +4,7 @@ VENV := .venv/bin
 PYTEST := $(VENV)/pytest -q -p no:cacheprovider
 
 .PHONY: help setup engine images lint unit integration integration-containers features features-local \
-        test faults demo up down submit local-up local-down status package clean
+        test examples faults demo up down submit local-up local-down status package clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ features-local: setup  ## the Gherkin acceptance suite on the local provider (no
 	@mkdir -p reports
 	$(PYTEST) features --stack=local --junitxml=reports/junit-features-local.xml \
 	  --cucumberjson=reports/cucumber-local.json
+
+examples: setup  ## examples/page_views: another repo's declaration, job and features, on the local provider
+	@mkdir -p reports
+	cd examples/page_views && ../../$(PYTEST) --stack=local --junitxml=../../reports/junit-examples.xml
 
 test: lint unit integration integration-containers features  ## the CI gate: ruff, unit, integration (local + containers), features (containers)
 
