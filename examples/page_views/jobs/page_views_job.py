@@ -97,8 +97,8 @@ SELECT JSON_VALUE(doc, '$.page') AS page, JSON_VALUE(doc, '$.user_id') AS user_i
   event_time, doc, `partition`, `offset`
 FROM views_source WHERE headers['orderflow-marker'] IS NULL""")
     statement_set = t_env.create_statement_set()
-    statement_set.add_insert_sql("""
-INSERT INTO lake.web.page_views_per_minute
+    statement_set.add_insert_sql(f"""
+INSERT INTO lake.{setting("VIEWS_TABLE")}
 SELECT CAST(window_start AS TIMESTAMP_LTZ(6)), CAST(window_end AS TIMESTAMP_LTZ(6)), page,
   COUNT(*), COUNT(DISTINCT user_id)
 FROM TABLE(TUMBLE(TABLE page_views, DESCRIPTOR(event_time), INTERVAL '1' MINUTE))
