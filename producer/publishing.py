@@ -54,6 +54,13 @@ class DeliveryFailed(PublishError):
     """Records sent but not acknowledged: delivery errors, or no report within the timeout."""
 
 
+def client_config(bootstrap_servers: str, **settings: Any) -> dict[str, Any]:
+    """Any Kafka client of ours (admin, consumer): its librdkafka log lines go to Python logging
+    (`producer.kafka`), shown by pytest on a failure or with `-v`, never raw on stderr while a
+    broker boots."""
+    return {"bootstrap.servers": bootstrap_servers, "logger": kafka_log, **settings}
+
+
 def producer_config(bootstrap_servers: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     return {
         "bootstrap.servers": bootstrap_servers,
