@@ -23,8 +23,14 @@ make_venv() {  # name, pip args...
   if fresh "$venv" "$key" && [ -x "$venv/bin/python" ]; then say "$venv is up to date"; return; fi
   say "creating $venv ($*)"
   [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
-  "$venv/bin/python" -m pip install -q --upgrade pip
-  "$venv/bin/python" -m pip install -q "$@"
+  # pip and setuptools talk on stderr even with -q (editable-install notices): their output goes
+  # to a log, shown only when the install fails.
+  local log="$STAMPS/$venv.pip.log"
+  if ! { "$venv/bin/python" -m pip install -q --upgrade pip && "$venv/bin/python" -m pip install -q "$@"; } >"$log" 2>&1; then
+    cat "$log" >&2
+    say "pip install into $venv failed (log above, also in $log)"
+    exit 1
+  fi
   echo "$key" > "$STAMPS/$venv"
 }
 
