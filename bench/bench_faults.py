@@ -59,7 +59,7 @@ def faults(pause: float) -> dict[str, Callable[[Stack], object]]:
 
     def jobmanager(stack: Stack) -> object:
         stack.kill_jobmanager()
-        return stack.recover_jobmanager()
+        return stack.recover_jobmanager(JOB_NAME)
 
     return {
         "TaskManager kill -9": lambda stack: stack.kill_taskmanager(),
@@ -285,7 +285,7 @@ def main() -> None:
     outcomes: list[Outcome] = []
     title = f"{args.events:,} orders at {args.rate:,.0f}/s per fault, local provider"
     try:
-        stack.submit_job()
+        stack.submit_job(JOB_NAME)
         for name, inject in chosen.items():
             outcomes.append(run_fault(stack, name, inject, args.events, args.rate))
             console.print(show(outcomes, title))

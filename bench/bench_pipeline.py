@@ -19,6 +19,7 @@ from confluent_kafka import Consumer, TopicPartition
 from rich.console import Console
 from rich.table import Table
 
+from fixtures.flink_submit import JOB_NAME
 from fixtures.iceberg import TableReader, catalog_from
 from fixtures.local.stack import LocalProcessStack
 from fixtures.topics import ensure_topic
@@ -78,6 +79,7 @@ def run_job(
     ensure_topic(stack.endpoints.kafka_bootstrap, dlq, partitions=1)
     started = time.monotonic()
     handle = stack.submit_job(
+        JOB_NAME,
         fresh=True,  # a new topic, table and group each time: nothing to carry over
         extra_env={
             "ORDERS_TOPIC": topic,

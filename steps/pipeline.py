@@ -117,10 +117,13 @@ def recover_jobmanager(
 ) -> None:
     def recover() -> None:
         started = jobs.started
-        first = stack.recover_jobmanager(started[0].name if started else None)
+        first = (
+            stack.recover_jobmanager(started[0].name, started[0]) if started else stack.recover_jobmanager()
+        )
         for job in started:
             # The session's jobs are now the resubmitted ones: the next steps and scenarios follow them.
-            job.job_id = first.job_id if job.name == first.name else stack.submit_job(job.name).job_id
+            again = first if job.name == first.name else stack.submit_job(job.name, previous=job)
+            job.job_id, job.resumed_from = again.job_id, again.resumed_from
 
     _fault(request, "starting the JobManager again and resubmitting the jobs", recover, scenario_state)
 

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from confluent_kafka import Producer
 
+from fixtures.flink_submit import JOB_NAME
 from fixtures.iceberg import TableReader, catalog_from
-from fixtures.stack import ORDERS_TOPIC, Stack
+from fixtures.pytest_stack import Jobs
+from fixtures.stack import ORDERS_TOPIC, JobHandle, Stack
 
 Publish = Callable[[list[tuple[bytes, bytes]]], None]
 
@@ -20,6 +22,12 @@ Publish = Callable[[list[tuple[bytes, bytes]]], None]
 def run_id() -> str:
     """Tags this test's orders so it asserts only on its own rows."""
     return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture(scope="session")
+def job(jobs: Jobs) -> JobHandle:
+    """This repo declares several jobs: the integration tests are the ingest job's."""
+    return jobs.running(JOB_NAME)
 
 
 @pytest.fixture(scope="session")

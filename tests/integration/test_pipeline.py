@@ -116,7 +116,7 @@ def test_a_redeployment_with_a_savepoint_loses_and_duplicates_nothing(
 ) -> None:
     publish([encode(order(run_id, i)) for i in range(3)])
     _rows_of(orders_table, run_id, expected=3)
-    stack.submit_job()  # `analytics-stack submit`: stop with a savepoint, resume from it
+    stack.submit_job(JOB_NAME)  # `analytics-stack submit`: stop with a savepoint, resume from it
     publish([encode(order(run_id, i)) for i in range(3)])  # replays of the first three: deduped
     publish([encode(order(run_id, i)) for i in range(3, 5)])
     rows = _rows_of(orders_table, run_id, expected=5)
@@ -130,7 +130,7 @@ def test_a_fresh_redeployment_loses_nothing(
     state: nothing is lost here; the dedupe state is not carried over (docs/pipeline.md)."""
     publish([encode(order(run_id, i)) for i in range(3)])
     _rows_of(orders_table, run_id, expected=3)
-    handle = stack.submit_job(fresh=True)  # `analytics-stack submit --fresh`
+    handle = stack.submit_job(JOB_NAME, fresh=True)  # `analytics-stack submit --fresh`
     assert handle.resumed_from is None
     publish([encode(order(run_id, i)) for i in range(3, 5)])
     expected = {f"ord-{run_id}-{i}" for i in range(5)}

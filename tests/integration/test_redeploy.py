@@ -115,7 +115,7 @@ def test_a_killed_jobmanager_loses_and_duplicates_nothing_after_recovery(
     _publish_around(
         publish, orders_table, run_id, stack.kill_jobmanager
     )  # kill -9 mid-stream: the job is gone
-    handle = stack.recover_jobmanager()  # `analytics-stack up` + `analytics-stack submit`
+    handle = stack.recover_jobmanager(JOB_NAME)  # `analytics-stack up` + `analytics-stack submit`
     assert handle.resumed_from and re.search(r"/[0-9a-f]{32}/chk-\d+$", handle.resumed_from), (
         f"not resumed from a retained checkpoint: {handle.resumed_from}"
     )
@@ -130,14 +130,14 @@ def test_a_plan_that_cannot_take_the_state_is_refused_unless_state_loss_is_allow
     changed = {"VALIDATION_FAST_LANE": "false"}
     try:
         with pytest.raises(StateWouldBeDropped) as refused:
-            stack.submit_job(extra_env=changed)
+            stack.submit_job(JOB_NAME, extra_env=changed)
         message = str(refused.value)
         assert re.search(r"state of operator [0-9a-f]{32} \(.*holding .+\)", message, re.DOTALL), message
         assert "would be dropped" in message and "--allow-state-loss" in message
         assert not stack.rest().running_jobs(JOB_NAME), "a refused plan must not run"
 
-        accepted = stack.submit_job(extra_env=changed, allow_state_loss=True)
+        accepted = stack.submit_job(JOB_NAME, extra_env=changed, allow_state_loss=True)
         assert accepted.resumed_from and "/savepoint-" in accepted.resumed_from
         assert stack.rest().job(accepted.job_id)["state"] == "RUNNING"
     finally:
-        stack.submit_job(allow_state_loss=True)  # the session's plan again, for the tests after
+        stack.submit_job(JOB_NAME, allow_state_loss=True)  # the session's plan again, for the tests after
