@@ -285,7 +285,7 @@ def main() -> None:
     outcomes: list[Outcome] = []
     title = f"{args.events:,} orders at {args.rate:,.0f}/s per fault, local provider"
     try:
-        stack.submit_job()
+        stack.submit_job("order_ingest_job")  # orderflow.toml declares more than one job
         for name, inject in chosen.items():
             outcomes.append(run_fault(stack, name, inject, args.events, args.rate))
             console.print(show(outcomes, title))

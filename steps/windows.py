@@ -13,6 +13,7 @@ those windows is there: found, missing and unexpected rows go to the diagnostics
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,63 +34,54 @@ WINDOW_START = "window_start"
 _WINDOWS = r'for windows starting from "(?P<start>[^"]+)" to "(?P<end>[^"]+)"'
 
 
-def _await_window_rows(
-    table: str,
-    start: str,
-    end: str,
-    columns: list[str],
-    expected: list[dict[str, str]],
-    source: str,
-    *,
-    iceberg_catalog: Catalog,
-    run_scope: RunScope,
-    evidence: Evidence,
-    eventually: Any,
-    settle: Settle,
-) -> None:
-    __tracebackhide__ = True
-    low, high = event_instant(start), event_instant(end)
-    known = table_columns(iceberg_catalog, table)
-    unknown = [c for c in [WINDOW_START, *columns] if known and c not in known]
-    assert not unknown, f"the table {table} has no column {', '.join(unknown)}; it has {', '.join(known)}"
-    evidence.tables.add(table)
-    what = f"rows of {table} for windows starting from {start} to {end}{source}"
-    expectation = evidence.expect(what, columns, expected)
+WindowRows = Callable[[str, str, str, list[str], list[dict[str, str]], str], None]
 
-    def look() -> Probe:
+
+@pytest.fixture
+def window_rows(
+    iceberg_catalog: Catalog, run_scope: RunScope, evidence: Evidence, eventually: Any, settle: Settle
+) -> WindowRows:
+    """check(table, start, end, columns, expected, source): waits for the expected rows of the
+    windows starting within [start, end], lets the jobs settle, then asserts exactly those."""
+
+    def check(
+        table: str, start: str, end: str, columns: list[str], expected: list[dict[str, str]], source: str
+    ) -> None:
+        __tracebackhide__ = True
+        low, high = event_instant(start), event_instant(end)
+        known = table_columns(iceberg_catalog, table)
+        unknown = [c for c in [WINDOW_START, *columns] if known and c not in known]
+        assert not unknown, f"the table {table} has no column {', '.join(unknown)}; it has {', '.join(known)}"
+        evidence.tables.add(table)
+        what = f"rows of {table} for windows starting from {start} to {end}{source}"
+        expectation = evidence.expect(what, columns, expected)
+
+        def look() -> Probe:
+            found = rows_between(iceberg_catalog, table, WINDOW_START, low, high)
+            result = compare(expectation, expected, found, columns, run_scope)
+            return Probe(
+                result.complete, f"{len(found)} rows, {len(result.missing)} of {len(expected)} missing"
+            )
+
+        if expected:
+            eventually(f"{len(expected)} {what}", look)
+        # Then nothing else: once the jobs have committed everything this scenario published, one
+        # more look is the truth (a late order that would add a row has been processed by then).
+        settle(watch=look)
         found = rows_between(iceberg_catalog, table, WINDOW_START, low, high)
-        result = compare(expectation, expected, found, columns, run_scope)
-        return Probe(result.complete, f"{len(found)} rows, {len(result.missing)} of {len(expected)} missing")
+        assert_exact(compare(expectation, expected, found, columns, run_scope, exactly=True), what)
+        expectation.met = True
 
-    if expected:
-        eventually(f"{len(expected)} {what}", look)
-    # Then nothing else: once the jobs have committed everything this scenario published, one
-    # more look is the truth (a late order that would add a row has been processed by then).
-    settle(watch=look)
-    found = rows_between(iceberg_catalog, table, WINDOW_START, low, high)
-    assert_exact(compare(expectation, expected, found, columns, run_scope, exactly=True), what)
-    expectation.met = True
+    return check
 
 
 @then(parsers.re(rf'the table "(?P<table>[^"]+)" eventually holds exactly these rows {_WINDOWS}:'))
 def window_rows_exactly(
-    table: str,
-    start: str,
-    end: str,
-    datatable: list[list[str]],
-    iceberg_catalog: Catalog,
-    run_scope: RunScope,
-    evidence: Evidence,
-    eventually: Any,
-    settle: Settle,
+    table: str, start: str, end: str, datatable: list[list[str]], window_rows: WindowRows
 ) -> None:
     """These rows, and no other row of a window starting within the bounds."""
     columns, expected = table_rows(datatable)
-    _await_window_rows(
-        table, start, end, columns, expected, "",
-        iceberg_catalog=iceberg_catalog, run_scope=run_scope, evidence=evidence,
-        eventually=eventually, settle=settle,
-    )  # fmt: skip
+    window_rows(table, start, end, columns, expected, "")
 
 
 @then(
@@ -98,22 +90,9 @@ def window_rows_exactly(
     )
 )
 def window_rows_match_golden_file(
-    table: str,
-    start: str,
-    end: str,
-    path: str,
-    request: pytest.FixtureRequest,
-    iceberg_catalog: Catalog,
-    run_scope: RunScope,
-    evidence: Evidence,
-    eventually: Any,
-    settle: Settle,
+    table: str, start: str, end: str, path: str, request: pytest.FixtureRequest, window_rows: WindowRows
 ) -> None:
     """Exactly the file's rows (a CSV, header first, relative to the rootdir), typed by the table:
     decimals by exact text, timestamps as instants."""
     columns, expected = golden_rows(Path(request.config.rootpath, path))
-    _await_window_rows(
-        table, start, end, columns, expected, f" as in {path}",
-        iceberg_catalog=iceberg_catalog, run_scope=run_scope, evidence=evidence,
-        eventually=eventually, settle=settle,
-    )  # fmt: skip
+    window_rows(table, start, end, columns, expected, f" as in {path}")

@@ -11,9 +11,18 @@ import pytest
 from confluent_kafka import Producer
 
 from fixtures.iceberg import TableReader, catalog_from
-from fixtures.stack import ORDERS_TOPIC, Stack
+from fixtures.pytest_stack import Jobs
+from fixtures.stack import ORDERS_TOPIC, JobHandle, Stack
+
+INGEST_JOB = "order_ingest_job"
 
 Publish = Callable[[list[tuple[bytes, bytes]]], None]
+
+
+@pytest.fixture(scope="session")
+def job(jobs: Jobs) -> JobHandle:
+    """The ingest job these tests are about; orderflow.toml declares more than one job."""
+    return jobs.running(INGEST_JOB)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from fixtures.local.stack import LocalProcessStack
 from fixtures.stack import ORDERS_TOPIC
 from fixtures.topics import committed_offsets
 from fixtures.waits import Probe, wait_for
-from tests.integration.conftest import encode, order
+from tests.integration.conftest import INGEST_JOB, encode, order
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 BEFORE, AFTER = 300, 200
@@ -83,7 +83,7 @@ def test_query_of_a_missing_table_says_so_without_a_traceback(own_run: Path) -> 
 
 def test_the_table_survives_down_and_up(own_run: Path, run_id: str) -> None:
     stack = LocalProcessStack(own_run).start()  # running already when the test above ran first
-    stack.submit_job()
+    stack.submit_job(INGEST_JOB)
     _publish(stack, run_id, range(BEFORE))
     assert len(set(_wait_for_rows(stack, run_id, BEFORE))) == BEFORE
     # The source commits its offsets to Kafka just after the checkpoint that committed the rows
@@ -105,7 +105,7 @@ def test_the_table_survives_down_and_up(own_run: Path, run_id: str) -> None:
 
     # The job resumes from the offsets its last checkpoint committed: the rows stored before
     # `down` are neither replayed twice nor skipped, and new orders keep arriving.
-    stack.submit_job()
+    stack.submit_job(INGEST_JOB)
     _publish(stack, run_id, range(BEFORE, BEFORE + AFTER))
     ids = _wait_for_rows(stack, run_id, BEFORE + AFTER)
     assert len(ids) == BEFORE + AFTER, "some order was stored twice"

@@ -20,7 +20,7 @@ from fixtures.waits import Probe, wait_for
 from producer.canonical import CANONICAL_PATTERN
 from producer.contract import OrderCreatedV1
 from steps.support.tables import partitions_of
-from tests.integration.conftest import Publish, encode, order
+from tests.integration.conftest import INGEST_JOB, Publish, encode, order
 
 pytestmark = pytest.mark.integration
 
@@ -116,7 +116,7 @@ def test_a_redeployment_with_a_savepoint_loses_and_duplicates_nothing(
 ) -> None:
     publish([encode(order(run_id, i)) for i in range(3)])
     _rows_of(orders_table, run_id, expected=3)
-    stack.submit_job()  # `analytics-stack submit`: stop with a savepoint, resume from it
+    stack.submit_job(INGEST_JOB)  # `analytics-stack submit`: stop with a savepoint, resume from it
     publish([encode(order(run_id, i)) for i in range(3)])  # replays of the first three: deduped
     publish([encode(order(run_id, i)) for i in range(3, 5)])
     rows = _rows_of(orders_table, run_id, expected=5)

@@ -21,7 +21,7 @@ from fixtures.iceberg import TableReader
 from fixtures.redeploy import StateWouldBeDropped
 from fixtures.stack import JobHandle, Stack
 from fixtures.waits import Probe, wait_for
-from tests.integration.conftest import Publish, encode, order
+from tests.integration.conftest import INGEST_JOB, Publish, encode, order
 
 pytestmark = [pytest.mark.integration]
 ORDERS = 600
@@ -99,7 +99,9 @@ def test_a_plain_submit_while_orders_flow_loses_and_duplicates_nothing(
     stack: Stack, job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
 ) -> None:
     _wait_for_a_checkpoint(stack)
-    handle = _publish_around(publish, orders_table, run_id, stack.submit_job)  # `analytics-stack submit`
+    handle = _publish_around(
+        publish, orders_table, run_id, lambda: stack.submit_job(INGEST_JOB)
+    )  # `analytics-stack submit`
     assert isinstance(handle, JobHandle) and handle.resumed_from, (
         "the redeploy did not resume from a savepoint"
     )
@@ -130,14 +132,14 @@ def test_a_plan_that_cannot_take_the_state_is_refused_unless_state_loss_is_allow
     changed = {"VALIDATION_FAST_LANE": "false"}
     try:
         with pytest.raises(StateWouldBeDropped) as refused:
-            stack.submit_job(extra_env=changed)
+            stack.submit_job(INGEST_JOB, extra_env=changed)
         message = str(refused.value)
         assert re.search(r"state of operator [0-9a-f]{32} \(.*holding .+\)", message, re.DOTALL), message
         assert "would be dropped" in message and "--allow-state-loss" in message
         assert not stack.rest().running_jobs(JOB_NAME), "a refused plan must not run"
 
-        accepted = stack.submit_job(extra_env=changed, allow_state_loss=True)
+        accepted = stack.submit_job(INGEST_JOB, extra_env=changed, allow_state_loss=True)
         assert accepted.resumed_from and "/savepoint-" in accepted.resumed_from
         assert stack.rest().job(accepted.job_id)["state"] == "RUNNING"
     finally:
-        stack.submit_job(allow_state_loss=True)  # the session's plan again, for the tests after
+        stack.submit_job(INGEST_JOB, allow_state_loss=True)  # the session's plan again, for the tests after
