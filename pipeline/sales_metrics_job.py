@@ -21,6 +21,7 @@ from pipeline.sales_metrics import (
     records_view_sql,
     valid_orders_view_sql,
 )
+from pipeline.start_offsets import commit_end_offsets_of_new_group
 from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
 
 log = logging.getLogger(JOB_NAME)
@@ -39,6 +40,9 @@ def main() -> None:
         config.group_id,
         sales.offset_reset,
     )
+    latest = sales.offset_reset == "latest" and config.starting_offsets == "group-offsets"
+    if latest and (pinned := commit_end_offsets_of_new_group(config)):
+        log.info("new group %s starts at the end offsets %s", config.group_id, pinned)
     # The ingest job's environment: checkpoints, restarts, UTC, idle partitions, one shared
     # `records` operator for both lanes. Its state TTL (DEDUPE_TTL_MS) does not touch window
     # state, which Flink's window operator clears itself when a window fires.
