@@ -43,9 +43,9 @@ def main() -> None:
     latest = sales.offset_reset == "latest" and config.starting_offsets == "group-offsets"
     if latest and (pinned := commit_end_offsets_of_new_group(config)):
         log.info("new group %s starts at the end offsets %s", config.group_id, pinned)
-    # The ingest job's environment: checkpoints, restarts, UTC, idle partitions, one shared
-    # `records` operator for both lanes. Its state TTL (DEDUPE_TTL_MS) does not touch window
-    # state, which Flink's window operator clears itself when a window fires.
+    # The ingest job's environment: checkpoints, restarts, UTC, one shared `records` operator for
+    # both lanes (its DEDUPE_TTL_MS state TTL comes along: a window's state is cleared by the
+    # window operator when the window fires, long before).
     t_env = create_environment(config)
     t_env.get_config().set("pipeline.name", JOB_NAME)
     # No idle partitions, unlike the ingest job: while one partition is idle the watermark follows
