@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from pyiceberg.catalog import Catalog
 from pyiceberg.exceptions import NoSuchTableError
-from pyiceberg.expressions import In, StartsWith
+from pyiceberg.expressions import And, GreaterThanOrEqual, In, LessThanOrEqual, StartsWith
 
 from fixtures.iceberg import TableReader
 from steps.support.scope import RunScope
@@ -35,6 +35,15 @@ def rows_with(
     if not values:
         return []
     return TableReader(catalog, identifier).rows(In(column, values[:limit]))
+
+
+def rows_between(
+    catalog: Catalog, identifier: str, column: str, low: datetime, high: datetime
+) -> list[dict[str, Any]]:
+    """Rows whose timestamp `column` lies within [low, high], whoever wrote them (rows keyed by
+    time, not by a run id: a scenario owns a stretch of time instead)."""
+    bounds = And(GreaterThanOrEqual(column, low.isoformat()), LessThanOrEqual(column, high.isoformat()))
+    return TableReader(catalog, identifier).rows(bounds)
 
 
 def table_columns(catalog: Catalog, identifier: str) -> list[str]:

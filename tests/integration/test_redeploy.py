@@ -99,7 +99,9 @@ def test_a_plain_submit_while_orders_flow_loses_and_duplicates_nothing(
     stack: Stack, job: JobHandle, publish: Publish, orders_table: TableReader, run_id: str
 ) -> None:
     _wait_for_a_checkpoint(stack)
-    handle = _publish_around(publish, orders_table, run_id, stack.submit_job)  # `analytics-stack submit`
+    handle = _publish_around(
+        publish, orders_table, run_id, lambda: stack.submit_job(JOB_NAME)
+    )  # `analytics-stack submit`
     assert isinstance(handle, JobHandle) and handle.resumed_from, (
         "the redeploy did not resume from a savepoint"
     )
