@@ -1,0 +1,161 @@
+"""order_alerts_job: Kafka `orders.created.v1` → the rules of pipeline/alerting_rules.yaml →
+alerts to Kafka `orders.alerts.v1` (JSON, exactly-once) and Iceberg `analytics.order_alerts`.
+
+Valid Order Created v1 events only, read and validated with the ingest job's own building blocks
+(the fast lane's Java functions, the contract's `check_order` for the rest); a record that is no
+valid order is skipped here: dead-lettering it is order_ingest_job's job. Configured by
+environment (pipeline/config.py's keys, plus ALERTING_RULES_FILE, ALERTS_TOPIC, ALERTS_TABLE).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from pyflink.table import StreamTableEnvironment
+
+from pipeline.alerts.rules import DEFAULT_RULES_FILE, Rules, load_rules
+from pipeline.alerts.sql import ALERT_COLUMNS, alerts_sql
+from pipeline.config import JobConfig
+from pipeline.event_time import event_time_sql, watermark_delay_sql
+from pipeline.fast_lane import canonical_columns_sql, canonical_groups_sql
+from pipeline.jvm_functions import register_java_functions
+from pipeline.order_ingest_job import catalog_ddl, create_environment
+from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
+from producer.markers import not_a_marker_sql
+
+JOB_NAME = "order_alerts_job"
+ORDER_COLUMNS = ["event_id", "event_time", "order_id", "user_id", "order_amount", "currency"]
+# Kafka transactions must outlive a checkpoint interval plus a restart, and stay under the
+# broker's transaction.max.timeout.ms (15 min by default; Flink's own default of 1 h is refused).
+TRANSACTION_TIMEOUT_MS = 600_000
+log = logging.getLogger(JOB_NAME)
+
+
+def _with_options(options: dict[str, str]) -> str:
+    return ",\n".join(f"  '{key}' = '{value}'" for key, value in options.items())
+
+
+def source_ddl(config: JobConfig) -> str:
+    # Raw bytes as in the ingest job: no record can fail the source. A new consumer group starts
+    # at the latest offset (the ingest job's starts at the earliest): alerts are about orders from
+    # now on, and a job deployed onto a busy topic must not replay its history into its watermark.
+    options = {
+        "connector": "kafka",
+        "topic": config.orders_topic,
+        "properties.bootstrap.servers": config.kafka_bootstrap,
+        "properties.group.id": config.group_id,
+        "scan.startup.mode": config.starting_offsets,
+        "properties.auto.offset.reset": "latest",
+        "format": "raw",
+        **{f"properties.{k}": v for k, v in config.kafka_properties.items()},
+    }
+    return f"""
+CREATE TEMPORARY TABLE alerts_source (
+  payload BYTES,
+  `topic` STRING METADATA VIRTUAL,
+  `partition` INT METADATA VIRTUAL,
+  `offset` BIGINT METADATA VIRTUAL,
+  kafka_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  headers MAP<STRING, BYTES> METADATA VIRTUAL,
+  proc_time AS PROCTIME(),
+  event_rowtime AS {event_time_sql("payload", "kafka_time", config.watermark_max_ahead_ms)},
+  WATERMARK FOR event_rowtime AS event_rowtime - {watermark_delay_sql(config.watermark_max_out_of_orderness_ms)}
+) WITH (
+{_with_options(options)}
+)"""
+
+
+def topic_sink_ddl(config: JobConfig, topic: str) -> str:
+    options = {
+        "connector": "kafka",
+        "topic": topic,
+        "properties.bootstrap.servers": config.kafka_bootstrap,
+        "format": "json",
+        "json.timestamp-format.standard": "ISO-8601",
+        # Records are written in a Kafka transaction committed with the checkpoint: a consumer
+        # reading committed records sees each alert once, across restarts.
+        "sink.delivery-guarantee": "exactly-once",
+        "sink.transactional-id-prefix": f"{config.group_id}-alerts",
+        "properties.transaction.timeout.ms": str(TRANSACTION_TIMEOUT_MS),
+        **{f"properties.{k}": v for k, v in config.kafka_properties.items()},
+    }
+    columns = ",\n".join(f"  `{name}` {sql_type}" for name, sql_type in ALERT_COLUMNS)
+    return f"CREATE TEMPORARY TABLE alerts_topic (\n{columns}\n) WITH (\n{_with_options(options)}\n)"
+
+
+def define_orders(t_env: StreamTableEnvironment, config: JobConfig) -> None:
+    """The view `alert_orders`: every valid order, with the source's rowtime and proc_time.
+
+    The same two lanes as the ingest job (its define_views), which this job cannot use as they
+    are: its views drop the rowtime, and the rapid-orders window needs it."""
+    register_java_functions(t_env)
+    t_env.create_temporary_function("check_order", make_check_order(config.dlq_payload_max_bytes))
+    groups = canonical_groups_sql("payload") if config.fast_lane else "CAST(NULL AS ARRAY<STRING>)"
+    t_env.execute_sql(f"""
+CREATE TEMPORARY VIEW alert_records AS
+SELECT payload, `topic`, `partition`, `offset`, proc_time, event_rowtime, {groups} AS `groups`
+FROM alerts_source WHERE {not_a_marker_sql("headers")}""")
+    checked_columns = ", ".join(f"`{c}`" for c in CHECKED_COLUMNS)
+    t_env.execute_sql(f"""
+CREATE TEMPORARY VIEW alert_checked AS
+SELECT r.proc_time, r.event_rowtime, c.* FROM (SELECT * FROM alert_records WHERE `groups` IS NULL) AS r,
+LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})""")
+    fast = canonical_columns_sql("`groups`", "CAST(NULL AS TIMESTAMP_LTZ(6))")
+    slow = checked_columns_sql()
+    fast_lane = (
+        f"""SELECT proc_time, event_rowtime, {", ".join(f"{fast[name]} AS `{name}`" for name in ORDER_COLUMNS)}
+FROM alert_records WHERE `groups` IS NOT NULL
+UNION ALL
+"""
+        if config.fast_lane
+        else ""
+    )
+    t_env.execute_sql(f"""
+CREATE TEMPORARY VIEW alert_orders AS
+{fast_lane}SELECT proc_time, event_rowtime, {", ".join(f"{slow[name]} AS `{name}`" for name in ORDER_COLUMNS)}
+FROM alert_checked WHERE ok""")
+
+
+def build(t_env: StreamTableEnvironment, config: JobConfig, rules: Rules, topic: str, table: str):  # type: ignore[no-untyped-def]
+    t_env.execute_sql(source_ddl(config))
+    t_env.execute_sql(topic_sink_ddl(config, topic))
+    t_env.execute_sql(catalog_ddl(config))
+    define_orders(t_env, config)
+    t_env.execute_sql(f"CREATE TEMPORARY VIEW alerts AS\n{alerts_sql(rules)}")
+    columns = ", ".join(f"`{name}`" for name, _ in ALERT_COLUMNS)
+    statements = t_env.create_statement_set()
+    statements.add_insert_sql(f"INSERT INTO alerts_topic SELECT {columns} FROM alerts")
+    statements.add_insert_sql(
+        f"INSERT INTO `{config.catalog.name}`.`{config.database}`.`{table}` SELECT {columns} FROM alerts"
+    )
+    return statements
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    # Read first: a bad rules file stops the job before it touches Kafka or the catalog.
+    rules = load_rules(Path(os.environ.get("ALERTING_RULES_FILE") or DEFAULT_RULES_FILE))
+    config = JobConfig.load()
+    topic = os.environ.get("ALERTS_TOPIC", "orders.alerts.v1")
+    table = os.environ.get("ALERTS_TABLE", "order_alerts")
+    log.info(
+        "starting %s: %s → %s, %s.%s; rules on: %s",
+        JOB_NAME,
+        config.orders_topic,
+        topic,
+        config.database,
+        table,
+        ", ".join(rules.enabled()),
+    )
+    t_env = create_environment(config)
+    # create_environment is the ingest job's: this job's own name, and no object reuse (the OVER
+    # windows keep rows in state; the ingest job's reasoning for reuse does not cover them).
+    t_env.get_config().set("pipeline.name", JOB_NAME)
+    t_env.get_config().set("pipeline.object-reuse", "false")
+    build(t_env, config, rules, topic, table).execute()
+
+
+if __name__ == "__main__":
+    main()
