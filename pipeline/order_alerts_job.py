@@ -90,7 +90,6 @@ def define_orders(t_env: StreamTableEnvironment, config: JobConfig) -> None:
 
     The same two lanes as the ingest job (its define_views), which this job cannot use as they
     are: its views drop the rowtime, and the rapid-orders window needs it."""
-    register_java_functions(t_env)
     t_env.create_temporary_function("check_order", make_check_order(config.dlq_payload_max_bytes))
     groups = canonical_groups_sql("payload") if config.fast_lane else "CAST(NULL AS ARRAY<STRING>)"
     t_env.execute_sql(f"""
@@ -119,6 +118,7 @@ FROM alert_checked WHERE ok""")
 
 
 def build(t_env: StreamTableEnvironment, config: JobConfig, rules: Rules, topic: str, table: str):  # type: ignore[no-untyped-def]
+    register_java_functions(t_env)  # the source's rowtime reads json_instant
     t_env.execute_sql(source_ddl(config))
     t_env.execute_sql(topic_sink_ddl(config, topic))
     t_env.execute_sql(catalog_ddl(config))

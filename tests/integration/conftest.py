@@ -11,9 +11,16 @@ import pytest
 from confluent_kafka import Producer
 
 from fixtures.iceberg import TableReader, catalog_from
-from fixtures.stack import ORDERS_TOPIC, Stack
+from fixtures.pytest_stack import Jobs
+from fixtures.stack import ORDERS_TOPIC, JobHandle, Stack
 
 Publish = Callable[[list[tuple[bytes, bytes]]], None]
+
+
+@pytest.fixture(scope="session")
+def job(jobs: Jobs) -> JobHandle:
+    """orderflow.toml declares more than one job: these tests are the ingest job's."""
+    return jobs.running("order_ingest_job")
 
 
 @pytest.fixture
