@@ -2,7 +2,7 @@
 alerts to Kafka `orders.alerts.v1` (JSON, exactly-once) and Iceberg `analytics.order_alerts`.
 
 Valid Order Created v1 events only, read and validated with the ingest job's own building blocks
-(the fast lane's Java functions, the contract's `check_order` for the rest); a record that is no
+(its source's event time and watermark, the contract's `check_order`); a record that is no
 valid order is skipped here: dead-lettering it is order_ingest_job's job. Configured by
 environment (pipeline/config.py's keys, plus ALERTING_RULES_FILE, ALERTS_TOPIC, ALERTS_TABLE).
 """
@@ -19,7 +19,6 @@ from pipeline.alerts.rules import DEFAULT_RULES_FILE, Rules, load_rules
 from pipeline.alerts.sql import ALERT_COLUMNS, alerts_sql
 from pipeline.config import JobConfig
 from pipeline.event_time import event_time_sql, watermark_delay_sql
-from pipeline.fast_lane import canonical_columns_sql, canonical_groups_sql
 from pipeline.jvm_functions import register_java_functions
 from pipeline.order_ingest_job import catalog_ddl, create_environment
 from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
@@ -88,33 +87,21 @@ def topic_sink_ddl(config: JobConfig, topic: str) -> str:
 def define_orders(t_env: StreamTableEnvironment, config: JobConfig) -> None:
     """The view `alert_orders`: every valid order, with the source's rowtime and proc_time.
 
-    The same two lanes as the ingest job (its define_views), which this job cannot use as they
-    are: its views drop the rowtime, and the rapid-orders window needs it."""
+    Every record goes through the contract's `check_order` (the ingest job's slow lane), none
+    through its fast lane: two lanes merged again inside one chained task forward the watermark
+    of the quicker (JVM) lane while the Python lane still holds its records, which then reach the
+    rapid-orders window behind its watermark (seen here: a window fired without the order that
+    belonged in it). One lane keeps records and watermark in order; alerts need a few thousand
+    orders a second, not the ingest job's 40,000."""
     t_env.create_temporary_function("check_order", make_check_order(config.dlq_payload_max_bytes))
-    groups = canonical_groups_sql("payload") if config.fast_lane else "CAST(NULL AS ARRAY<STRING>)"
-    t_env.execute_sql(f"""
-CREATE TEMPORARY VIEW alert_records AS
-SELECT payload, `topic`, `partition`, `offset`, proc_time, event_rowtime, {groups} AS `groups`
-FROM alerts_source WHERE {not_a_marker_sql("headers")}""")
     checked_columns = ", ".join(f"`{c}`" for c in CHECKED_COLUMNS)
-    t_env.execute_sql(f"""
-CREATE TEMPORARY VIEW alert_checked AS
-SELECT r.proc_time, r.event_rowtime, c.* FROM (SELECT * FROM alert_records WHERE `groups` IS NULL) AS r,
-LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})""")
-    fast = canonical_columns_sql("`groups`", "CAST(NULL AS TIMESTAMP_LTZ(6))")
     slow = checked_columns_sql()
-    fast_lane = (
-        f"""SELECT proc_time, event_rowtime, {", ".join(f"{fast[name]} AS `{name}`" for name in ORDER_COLUMNS)}
-FROM alert_records WHERE `groups` IS NOT NULL
-UNION ALL
-"""
-        if config.fast_lane
-        else ""
-    )
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW alert_orders AS
-{fast_lane}SELECT proc_time, event_rowtime, {", ".join(f"{slow[name]} AS `{name}`" for name in ORDER_COLUMNS)}
-FROM alert_checked WHERE ok""")
+SELECT r.proc_time, r.event_rowtime, {", ".join(f"{slow[name]} AS `{name}`" for name in ORDER_COLUMNS)}
+FROM (SELECT * FROM alerts_source WHERE {not_a_marker_sql("headers")}) AS r,
+LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})
+WHERE c.ok""")
 
 
 def build(t_env: StreamTableEnvironment, config: JobConfig, rules: Rules, topic: str, table: str):  # type: ignore[no-untyped-def]
