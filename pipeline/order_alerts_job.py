@@ -92,14 +92,20 @@ def define_orders(t_env: StreamTableEnvironment, config: JobConfig) -> None:
     of the quicker (JVM) lane while the Python lane still holds its records, which then reach the
     rapid-orders window behind its watermark (seen here: a window fired without the order that
     belonged in it). One lane keeps records and watermark in order; alerts need a few thousand
-    orders a second, not the ingest job's 40,000."""
+    orders a second, not the ingest job's 40,000.
+
+    `late`: behind the watermark when read (null before the first watermark: nothing is late yet),
+    decided here, before the Python lane, as the ingest job does."""
     t_env.create_temporary_function("check_order", make_check_order(config.dlq_payload_max_bytes))
     checked_columns = ", ".join(f"`{c}`" for c in CHECKED_COLUMNS)
     slow = checked_columns_sql()
     t_env.execute_sql(f"""
 CREATE TEMPORARY VIEW alert_orders AS
-SELECT r.proc_time, r.event_rowtime, {", ".join(f"{slow[name]} AS `{name}`" for name in ORDER_COLUMNS)}
-FROM (SELECT * FROM alerts_source WHERE {not_a_marker_sql("headers")}) AS r,
+SELECT r.proc_time, r.event_rowtime, r.late, {", ".join(f"{slow[name]} AS `{name}`" for name in ORDER_COLUMNS)}
+FROM (
+  SELECT *, COALESCE(event_rowtime < CURRENT_WATERMARK(event_rowtime), FALSE) AS late
+  FROM alerts_source WHERE {not_a_marker_sql("headers")}
+) AS r,
 LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})
 WHERE c.ok""")
 

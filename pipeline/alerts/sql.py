@@ -1,6 +1,6 @@
 """The rules of pipeline/alerting_rules.yaml as Flink SQL over the view `alert_orders` (one row per
-valid order: event_id, event_time, order_id, user_id, order_amount, currency, proc_time and the
-rowtime `event_rowtime`). Pure text, no pyflink: unit tests read it in the harness env.
+valid order: event_id, event_time, order_id, user_id, order_amount, currency, proc_time, `late`
+and the rowtime `event_rowtime`). Pure text, no pyflink: unit tests read it in the harness env.
 
 Every alert has the columns of ALERT_COLUMNS. Its `alert_id` is the SHA-256 of the rule, the user
 and the order ids that triggered it (`alert_id_sql`, `alert_id` in Python for the tests): a replay
@@ -94,15 +94,17 @@ def single_order_alerts_sql(rules: Rules) -> str | None:
 def rapid_orders_sql(rule: RapidOrders) -> str | None:
     """≥ min_orders orders of one user within `within_minutes` of event time: an OVER window per
     user on the rowtime. Flink emits each order's row once the watermark has passed it, in
-    event-time order, with the user's orders of the preceding minutes; an order that arrives
-    after the watermark is late and dropped (so a re-sent order raises nothing twice)."""
+    event-time order, with the user's orders of the preceding minutes. An order that arrives
+    behind the watermark (`late`) is left out here: the OVER operator only recognises late rows
+    until it cleans a user's state up (1.5 windows after the last order), and after that would
+    raise the same alert again for a re-sent order."""
     if not rule.enabled:
         return None
     return f"""SELECT {_alert_select("rapid_orders", rule.severity, "ids", "first_time", "event_time")}
 FROM (
   SELECT user_id, event_time,
     COUNT(*) OVER w AS n, LISTAGG(order_id) OVER w AS ids, MIN(event_time) OVER w AS first_time
-  FROM alert_orders
+  FROM alert_orders WHERE NOT late
   WINDOW w AS (
     PARTITION BY user_id ORDER BY event_rowtime
     RANGE BETWEEN INTERVAL '{rule.within_minutes}' MINUTE PRECEDING AND CURRENT ROW)
