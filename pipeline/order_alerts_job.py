@@ -18,9 +18,9 @@ from pyflink.table import StreamTableEnvironment
 from pipeline.alerts.rules import DEFAULT_RULES_FILE, Rules, load_rules
 from pipeline.alerts.sql import ALERT_COLUMNS, alerts_sql
 from pipeline.config import JobConfig
-from pipeline.event_time import event_time_sql, watermark_delay_sql
 from pipeline.jvm_functions import register_java_functions
-from pipeline.order_ingest_job import catalog_ddl, create_environment
+from pipeline.order_ingest_job import _with_options, catalog_ddl, create_environment
+from pipeline.order_ingest_job import source_ddl as ingest_source_ddl
 from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
 from producer.markers import not_a_marker_sql
 
@@ -29,41 +29,19 @@ ORDER_COLUMNS = ["event_id", "event_time", "order_id", "user_id", "order_amount"
 # Kafka transactions must outlive a checkpoint interval plus a restart, and stay under the
 # broker's transaction.max.timeout.ms (15 min by default; Flink's own default of 1 h is refused).
 TRANSACTION_TIMEOUT_MS = 600_000
+EARLIEST = "'properties.auto.offset.reset' = 'earliest'"
 log = logging.getLogger(JOB_NAME)
 
 
-def _with_options(options: dict[str, str]) -> str:
-    return ",\n".join(f"  '{key}' = '{value}'" for key, value in options.items())
-
-
 def source_ddl(config: JobConfig) -> str:
-    # Raw bytes as in the ingest job: no record can fail the source. A new consumer group starts
-    # at the latest offset (the ingest job's starts at the earliest): alerts are about orders from
-    # now on, and a job deployed onto a busy topic must not replay its history into its watermark.
-    options = {
-        "connector": "kafka",
-        "topic": config.orders_topic,
-        "properties.bootstrap.servers": config.kafka_bootstrap,
-        "properties.group.id": config.group_id,
-        "scan.startup.mode": config.starting_offsets,
-        "properties.auto.offset.reset": "latest",
-        "format": "raw",
-        **{f"properties.{k}": v for k, v in config.kafka_properties.items()},
-    }
-    return f"""
-CREATE TEMPORARY TABLE alerts_source (
-  payload BYTES,
-  `topic` STRING METADATA VIRTUAL,
-  `partition` INT METADATA VIRTUAL,
-  `offset` BIGINT METADATA VIRTUAL,
-  kafka_time TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
-  headers MAP<STRING, BYTES> METADATA VIRTUAL,
-  proc_time AS PROCTIME(),
-  event_rowtime AS {event_time_sql("payload", "kafka_time", config.watermark_max_ahead_ms)},
-  WATERMARK FOR event_rowtime AS event_rowtime - {watermark_delay_sql(config.watermark_max_out_of_orderness_ms)}
-) WITH (
-{_with_options(options)}
-)"""
+    """The ingest job's source table `orders_source` (raw bytes, its event time and watermark), with
+    one option changed: a new consumer group starts at the latest offset, not the earliest. Alerts
+    are about orders from now on, and a job deployed onto a busy topic must not replay its
+    history into a watermark that only moves forward."""
+    ddl = ingest_source_ddl(config)
+    if EARLIEST not in ddl:
+        raise RuntimeError(f"the ingest job's source no longer says {EARLIEST}: update {JOB_NAME}")
+    return ddl.replace(EARLIEST, "'properties.auto.offset.reset' = 'latest'")
 
 
 def topic_sink_ddl(config: JobConfig, topic: str) -> str:
@@ -104,7 +82,7 @@ CREATE TEMPORARY VIEW alert_orders AS
 SELECT r.proc_time, r.event_rowtime, r.late, {", ".join(f"{slow[name]} AS `{name}`" for name in ORDER_COLUMNS)}
 FROM (
   SELECT *, COALESCE(event_rowtime < CURRENT_WATERMARK(event_rowtime), FALSE) AS late
-  FROM alerts_source WHERE {not_a_marker_sql("headers")}
+  FROM orders_source WHERE {not_a_marker_sql("headers")}
 ) AS r,
 LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({checked_columns})
 WHERE c.ok""")
