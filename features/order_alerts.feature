@@ -75,3 +75,38 @@ Feature: Suspicious orders raise alerts, once each
       | large_order  | high     | u-1     | ord-1        | 2027-01-08T12:00:00Z | 2027-01-08T12:00:00Z |
       | rapid_orders | medium   | u-1     | ord-1, ord-2 | 2027-01-08T12:00:00Z | 2027-01-08T12:02:00Z |
     And the Flink job "order_alerts_job" has not restarted
+
+  Scenario: Five orders by one user within an hour are an order spike
+    When these events are published to "orders.created.v1":
+      | order_id | user_id | event_time           | order_amount | currency |
+      | ord-1    | u-1     | 2027-01-09T10:00:00Z | 20.00        | EUR      |
+      | ord-2    | u-1     | 2027-01-09T10:06:00Z | 20.00        | EUR      |
+      | ord-3    | u-1     | 2027-01-09T10:12:00Z | 20.00        | EUR      |
+      | ord-4    | u-1     | 2027-01-09T10:18:00Z | 20.00        | EUR      |
+      | ord-5    | u-1     | 2027-01-09T10:24:00Z | 20.00        | EUR      |
+      | ord-6    | u-2     | 2027-01-09T10:00:00Z | 20.00        | EUR      |
+      | ord-7    | u-2     | 2027-01-09T10:20:00Z | 20.00        | EUR      |
+      | ord-8    | u-2     | 2027-01-09T10:40:00Z | 20.00        | EUR      |
+      | ord-9    | u-2     | 2027-01-09T11:00:00Z | 20.00        | EUR      |
+      | ord-10   | u-2     | 2027-01-09T11:20:00Z | 20.00        | EUR      |
+    And event time advances to "2027-01-09T11:30:00Z" on every partition of "orders.created.v1"
+    Then the watermark of "order_alerts_job" eventually passes "2027-01-09T11:25:00Z"
+    And exactly these alerts of this scenario are raised, on "orders.alerts.v1" and in "analytics.order_alerts":
+      | rule        | severity | user_id | order_ids                         | window_start         | window_end           |
+      | order_spike | high     | u-1     | ord-1, ord-2, ord-3, ord-4, ord-5 | 2027-01-09T10:00:00Z | 2027-01-09T10:24:00Z |
+
+  Scenario: An amount far above the user's usual orders is a statistical outlier
+    When these events are published to "orders.created.v1":
+      | order_id | user_id | event_time           | order_amount | currency |
+      | ord-1    | u-1     | 2027-01-10T06:00:00Z | 10.00        | EUR      |
+      | ord-2    | u-1     | 2027-01-10T07:05:00Z | 12.00        | EUR      |
+      | ord-3    | u-1     | 2027-01-10T08:10:00Z | 11.00        | EUR      |
+      | ord-4    | u-1     | 2027-01-10T09:15:00Z | 9.00         | EUR      |
+      | ord-5    | u-1     | 2027-01-10T10:20:00Z | 10.00        | EUR      |
+      | ord-6    | u-1     | 2027-01-10T11:25:00Z | 500.00       | EUR      |
+      | ord-7    | u-2     | 2027-01-10T11:25:00Z | 500.00       | EUR      |
+    And event time advances to "2027-01-10T11:40:00Z" on every partition of "orders.created.v1"
+    Then the watermark of "order_alerts_job" eventually passes "2027-01-10T11:30:00Z"
+    And exactly these alerts of this scenario are raised, on "orders.alerts.v1" and in "analytics.order_alerts":
+      | rule                | severity | user_id | order_ids | window_start         | window_end           |
+      | statistical_outlier | medium   | u-1     | ord-6     | 2027-01-10T06:00:00Z | 2027-01-10T11:25:00Z |

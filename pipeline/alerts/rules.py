@@ -45,9 +45,29 @@ class LargeOrder(_Rule):
         return self
 
 
-class RapidOrders(_Rule):
+class OrdersInWindow(_Rule):
+    """≥ min_orders orders of one user within within_minutes of event time."""
+
+    min_orders: int = Field(ge=2, le=1000)
+    within_minutes: int = Field(ge=1, le=24 * 60)
+
+
+class RapidOrders(OrdersInWindow):
     min_orders: int = Field(2, ge=2, le=1000)
     within_minutes: int = Field(5, ge=1, le=24 * 60)
+
+
+class OrderSpike(OrdersInWindow):
+    min_orders: int = Field(5, ge=2, le=1000)
+    within_minutes: int = Field(60, ge=1, le=24 * 60)
+
+
+class StatisticalOutlier(_Rule):
+    """An amount over mean + sigmas × σ of the user's earlier orders in the same currency, once the
+    user has min_history of them (fewer say nothing about what is usual)."""
+
+    sigmas: float = Field(3.0, gt=0, le=100)
+    min_history: int = Field(5, ge=2, le=10_000)
 
 
 class UnusualHour(_Rule):
@@ -67,6 +87,8 @@ class Rules(BaseModel):
     large_order: LargeOrder
     rapid_orders: RapidOrders
     unusual_hour: UnusualHour
+    order_spike: OrderSpike
+    statistical_outlier: StatisticalOutlier
 
     def enabled(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name).enabled]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from pipeline.alerts.rules import LargeOrder, RapidOrders, Rules, UnusualHour
+from pipeline.alerts.rules import LargeOrder, OrdersInWindow, Rules, StatisticalOutlier, UnusualHour
 from pipeline.fast_lane import sql_literal
 
 # name, Flink SQL type: the Kafka record's fields and the table's columns (sql/order_alerts_table.json)
@@ -91,16 +91,18 @@ def single_order_alerts_sql(rules: Rules) -> str | None:
 ) WHERE seen = 1"""
 
 
-def rapid_orders_sql(rule: RapidOrders) -> str | None:
-    """≥ min_orders orders of one user within `within_minutes` of event time: an OVER window per
-    user on the rowtime. Flink emits each order's row once the watermark has passed it, in
-    event-time order, with the user's orders of the preceding minutes. An order that arrives
-    behind the watermark (`late`) is left out here: the OVER operator only recognises late rows
-    until it cleans a user's state up (1.5 windows after the last order), and after that would
-    raise the same alert again for a re-sent order."""
+def orders_in_window_sql(name: str, rule: OrdersInWindow) -> str | None:
+    """≥ min_orders orders of one user within `within_minutes` of event time (rapid_orders,
+    order_spike): an OVER window per user on the rowtime. Flink emits each order's row once the
+    watermark has passed it, in event-time order, with the user's orders of the preceding minutes:
+    every order that completes such a run raises an alert naming the run's orders.
+
+    An order that arrives behind the watermark (`late`) is left out: the OVER operator only
+    recognises late rows until it cleans a user's state up (1.5 windows after the last order),
+    and after that would raise the same alert again for a re-sent order."""
     if not rule.enabled:
         return None
-    return f"""SELECT {_alert_select("rapid_orders", rule.severity, "ids", "first_time", "event_time")}
+    return f"""SELECT {_alert_select(name, rule.severity, "ids", "first_time", "event_time")}
 FROM (
   SELECT user_id, event_time,
     COUNT(*) OVER w AS n, LISTAGG(order_id) OVER w AS ids, MIN(event_time) OVER w AS first_time
@@ -111,9 +113,37 @@ FROM (
 ) WHERE n >= {rule.min_orders}"""
 
 
+def statistical_outlier_sql(rule: StatisticalOutlier) -> str | None:
+    """An amount over mean + sigmas × σ (population) of the user's earlier orders in the same
+    currency. Flink's OVER windows end at the current row, so the earlier orders' count, sum and
+    sum of squares are the window's minus the current order's own. The history lives in state for
+    DEDUPE_TTL_MS after a user's last order (table.exec.state.ttl)."""
+    if not rule.enabled:
+        return None
+    mean = "(earlier_sum / earlier)"
+    variance = f"GREATEST(earlier_squares / earlier - {mean} * {mean}, 0)"
+    return f"""SELECT {_alert_select("statistical_outlier", rule.severity, "order_id", "first_time", "event_time")}
+FROM (
+  SELECT user_id, order_id, event_time, amount,
+    COUNT(*) OVER w - 1 AS earlier,
+    SUM(amount) OVER w - amount AS earlier_sum,
+    SUM(amount * amount) OVER w - amount * amount AS earlier_squares,
+    MIN(event_time) OVER w AS first_time
+  FROM (SELECT *, CAST(order_amount AS DOUBLE) AS amount FROM alert_orders WHERE NOT late)
+  WINDOW w AS (
+    PARTITION BY user_id, currency ORDER BY event_rowtime
+    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+) WHERE earlier >= {rule.min_history} AND amount > {mean} + {rule.sigmas} * SQRT({variance})"""
+
+
 def alerts_sql(rules: Rules) -> str:
     """Every enabled rule's alerts in ALERT_COLUMNS order (detected_at added last)."""
-    parts = [sql for sql in (single_order_alerts_sql(rules), rapid_orders_sql(rules.rapid_orders)) if sql]
+    windowed = (
+        orders_in_window_sql("rapid_orders", rules.rapid_orders),
+        orders_in_window_sql("order_spike", rules.order_spike),
+        statistical_outlier_sql(rules.statistical_outlier),
+    )
+    parts = [sql for sql in (single_order_alerts_sql(rules), *windowed) if sql]
     if not parts:
         raise ValueError("every rule is disabled: the job would raise no alert")
     union = "\nUNION ALL\n".join(f"SELECT * FROM (\n{part}\n)" for part in parts)

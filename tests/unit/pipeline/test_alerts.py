@@ -30,7 +30,13 @@ def _with(document: dict[str, Any], rule: str, **changes: Any) -> dict[str, Any]
 
 def test_the_shipped_rules_file_is_valid_with_every_rule_on() -> None:
     rules = load_rules()
-    assert rules.enabled() == ["large_order", "rapid_orders", "unusual_hour"]
+    assert rules.enabled() == [
+        "large_order",
+        "rapid_orders",
+        "unusual_hour",
+        "order_spike",
+        "statistical_outlier",
+    ]
     assert rules.large_order.thresholds["EUR"] == Decimal("1000.00")
     assert (rules.rapid_orders.min_orders, rules.rapid_orders.within_minutes) == (2, 5)
     assert (rules.unusual_hour.from_hour, rules.unusual_hour.to_hour) == (1, 5)
@@ -46,6 +52,8 @@ def test_the_shipped_rules_file_is_valid_with_every_rule_on() -> None:
         ),
         ("large_order", {"thresholds": {"EURO": "5"}}, "'EURO' is no ISO-4217 currency"),
         ("rapid_orders", {"min_orders": 1}, "rule 'rapid_orders', field 'min_orders', value 1"),
+        ("order_spike", {"within_minutes": 0}, "rule 'order_spike', field 'within_minutes', value 0"),
+        ("statistical_outlier", {"sigmas": 0}, "rule 'statistical_outlier', field 'sigmas', value 0"),
         ("unusual_hour", {"to_hour": 1}, "to_hour: 1 must be after from_hour 1"),
         ("unusual_hour", {"severity": "urgent"}, "rule 'unusual_hour', field 'severity', value 'urgent'"),
         ("rapid_orders", {"within": 5}, "rule 'rapid_orders', field 'within', value 5"),
@@ -82,10 +90,12 @@ def test_a_disabled_rule_is_not_in_the_job_at_all(document: dict[str, Any]) -> N
     assert "'large_order'" in off and "'unusual_hour'" in off
     only_rapid = _with(_with(document, "large_order", enabled=False), "unusual_hour", enabled=False)
     assert "'large_order'" not in alerts_sql(parse_rules(only_rapid))
+    no_outlier = alerts_sql(parse_rules(_with(document, "statistical_outlier", enabled=False)))
+    assert "'statistical_outlier'" not in no_outlier and "'order_spike'" in no_outlier
 
 
 def test_every_rule_off_is_refused_at_start(document: dict[str, Any]) -> None:
-    for rule in ("large_order", "rapid_orders", "unusual_hour"):
+    for rule in ("large_order", "rapid_orders", "unusual_hour", "order_spike", "statistical_outlier"):
         document["rules"][rule]["enabled"] = False
     with pytest.raises(ValueError, match="every rule is disabled"):
         alerts_sql(parse_rules(document))
