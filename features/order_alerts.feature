@@ -107,6 +107,8 @@ Feature: Suspicious orders raise alerts, once each
       | ord-7    | u-2     | 2027-01-10T11:25:00Z | 500.00       | EUR      |
     And event time advances to "2027-01-10T11:40:00Z" on every partition of "orders.created.v1"
     Then the watermark of "order_alerts_job" eventually passes "2027-01-10T11:30:00Z"
+    When event time advances to "2027-01-10T11:50:00Z" on every partition of "orders.created.v1"
+    Then the watermark of "order_alerts_job" eventually passes "2027-01-10T11:45:00Z"
     And exactly these alerts of this scenario are raised, on "orders.alerts.v1" and in "analytics.order_alerts":
       | rule                | severity | user_id | order_ids | window_start         | window_end           |
       | statistical_outlier | medium   | u-1     | ord-6     | 2027-01-10T06:00:00Z | 2027-01-10T11:25:00Z |
