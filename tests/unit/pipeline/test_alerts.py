@@ -28,15 +28,10 @@ def _with(document: dict[str, Any], rule: str, **changes: Any) -> dict[str, Any]
     return changed
 
 
-def test_the_shipped_rules_file_is_valid_with_every_rule_on() -> None:
+def test_the_shipped_rules_file_is_valid_with_every_rule_but_the_spike_on() -> None:
     rules = load_rules()
-    assert rules.enabled() == [
-        "large_order",
-        "rapid_orders",
-        "unusual_hour",
-        "order_spike",
-        "statistical_outlier",
-    ]
+    assert rules.enabled() == ["large_order", "rapid_orders", "unusual_hour", "statistical_outlier"]
+    assert (rules.order_spike.min_orders, rules.order_spike.within_minutes) == (5, 60)
     assert rules.large_order.thresholds["EUR"] == Decimal("1000.00")
     assert (rules.rapid_orders.min_orders, rules.rapid_orders.within_minutes) == (2, 5)
     assert (rules.unusual_hour.from_hour, rules.unusual_hour.to_hour) == (1, 5)
@@ -90,8 +85,9 @@ def test_a_disabled_rule_is_not_in_the_job_at_all(document: dict[str, Any]) -> N
     assert "'large_order'" in off and "'unusual_hour'" in off
     only_rapid = _with(_with(document, "large_order", enabled=False), "unusual_hour", enabled=False)
     assert "'large_order'" not in alerts_sql(parse_rules(only_rapid))
-    no_outlier = alerts_sql(parse_rules(_with(document, "statistical_outlier", enabled=False)))
-    assert "'statistical_outlier'" not in no_outlier and "'order_spike'" in no_outlier
+    spike = _with(_with(document, "statistical_outlier", enabled=False), "order_spike", enabled=True)
+    assert "'statistical_outlier'" not in alerts_sql(parse_rules(spike))
+    assert "'order_spike'" in alerts_sql(parse_rules(spike))
 
 
 def test_every_rule_off_is_refused_at_start(document: dict[str, Any]) -> None:
