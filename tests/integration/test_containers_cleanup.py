@@ -23,6 +23,7 @@ from confluent_kafka.admin import AdminClient
 from fixtures.containers.cleanup import leftovers
 from fixtures.containers.engine import docker_client, engine_answers
 from fixtures.paths import REPO_ROOT
+from fixtures.stack import TASK_SLOTS
 from fixtures.waits import Probe, wait_for
 
 pytestmark = pytest.mark.integration
@@ -64,7 +65,7 @@ def test_containers_stack_is_healthy_and_leaves_nothing() -> None:
         metadata = AdminClient({"bootstrap.servers": ep.kafka_bootstrap}).list_topics(timeout=10)
         assert [b.host for b in metadata.brokers.values()] == ["127.0.0.1"]  # the advertised HOST listener
         overview = httpx.get(f"{ep.flink_rest_url}/overview", timeout=5).json()
-        assert (overview["taskmanagers"], overview["slots-total"]) == (1, 2)
+        assert (overview["taskmanagers"], overview["slots-total"]) == (1, TASK_SLOTS)
         s3 = httpx.get(f"{ep.s3_endpoint}/_localstack/health", timeout=5).json()["services"]["s3"]
         assert s3 in {"available", "running"}
         assert httpx.head(f"{ep.s3_endpoint}/warehouse", timeout=5).status_code == 200
