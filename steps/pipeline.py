@@ -122,7 +122,7 @@ def recover_jobmanager(
         )
         for job in started:
             # The session's jobs are now the resubmitted ones: the next steps and scenarios follow them.
-            again = first if job.name == first.name else stack.submit_job(job.name, previous=job)
+            again = first if job.name == first.name else stack.submit_job(job.name)
             job.job_id, job.resumed_from = again.job_id, again.resumed_from
 
     _fault(request, "starting the JobManager again and resubmitting the jobs", recover, scenario_state)
