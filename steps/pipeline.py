@@ -117,9 +117,7 @@ def recover_jobmanager(
 ) -> None:
     def recover() -> None:
         started = jobs.started
-        first = (
-            stack.recover_jobmanager(started[0].name, started[0]) if started else stack.recover_jobmanager()
-        )
+        first = stack.recover_jobmanager(started[0].name if started else None)
         for job in started:
             # The session's jobs are now the resubmitted ones: the next steps and scenarios follow them.
             again = first if job.name == first.name else stack.submit_job(job.name)
