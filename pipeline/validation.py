@@ -26,6 +26,7 @@ class OrderRow:
     order_status: str
     schema_version: str
     processed_at: datetime
+    sales_channel: str | None  # v1.1: optional, after processed_at because columns only grow at the end
 
 
 # The table's definition is the authority: a column added or renamed there and not here fails
@@ -56,6 +57,7 @@ def to_row(order: OrderCreatedV1, processed_at: datetime) -> OrderRow:
         order_status=order.order_status,
         schema_version=order.schema_version,
         processed_at=processed_at.astimezone(UTC),
+        sales_channel=order.sales_channel,
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from producer.contract import MAX_AMOUNT, MAX_ID_LENGTH, SCHEMA_VERSION
+from producer.contract import MAX_AMOUNT, MAX_ID_LENGTH, SALES_CHANNEL_TEXT, SCHEMA_VERSION
 from producer.iso4217 import ISO_4217
 
 _DIGIT = "[0-9]"
@@ -68,12 +68,20 @@ CANONICAL_FIELDS: Final = (
     ("schema_version", VERSION_TEXT),
 )
 
-# Each value is a capture group: group n (from 1) is the n-th field of CANONICAL_FIELDS.
+# The contract's optional fields (v1.1 on), each written after them only when present: an
+# optional group whose capture is NULL when the field is absent.
+OPTIONAL_FIELDS: Final = (("sales_channel", SALES_CHANNEL_TEXT),)
+ALL_FIELDS: Final = CANONICAL_FIELDS + OPTIONAL_FIELDS
+
+# Each value is a capture group: group n (from 1) is the n-th field of ALL_FIELDS.
 CANONICAL_PATTERN: Final = (
-    "^\\{" + ",".join(f'"{name}":"({value})"' for name, value in CANONICAL_FIELDS) + "\\}$"
+    "^\\{"
+    + ",".join(f'"{name}":"({value})"' for name, value in CANONICAL_FIELDS)
+    + "".join(f'(?:,"{name}":"({value})")?' for name, value in OPTIONAL_FIELDS)
+    + "\\}$"
 )
 
 
 def group_of(field: str) -> int:
     """The capture group (from 1) holding `field`'s value in CANONICAL_PATTERN."""
-    return 1 + [name for name, _ in CANONICAL_FIELDS].index(field)
+    return 1 + [name for name, _ in ALL_FIELDS].index(field)

@@ -10,6 +10,8 @@ Decisions worth knowing before changing anything here:
 - The amount rule is about the value: `19.990` is 19.99 and accepted, `19.999` is not.
 - `schema_version` is checked before every other field, so a v2 event is reported as
   `unsupported_version`, not as whatever field v2 happened to rename.
+- v1 grows only by optional fields (v1.1: `sales_channel`). An event without them is still valid,
+  and `to_json()` leaves an absent one out, so a v1.0 event's wire form never changes.
 - Every rejection has a stable machine `kind` (see `Kind`); the DLQ, the BDD steps and the JSON
   Schema's consumers rely on these codes, so only ever add new ones.
 """
@@ -65,6 +67,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Final = "1"
+SALES_CHANNEL_MAX: Final = 32
 MAX_PAYLOAD_BYTES: Final = 64 * 1024
 MAX_ID_LENGTH: Final = 128
 MAX_AMOUNT: Final = Decimal("9999999999.99")  # analytics.orders stores decimal(12, 2)
@@ -116,6 +119,8 @@ _TIMESTAMP_TEXT = re.compile(
 )
 _AMOUNT_TEXT = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 _VERSION_TEXT = re.compile(r"(?P<major>\d+)(?:\.\d+)*", re.ASCII)
+SALES_CHANNEL_TEXT: Final = f"[a-z][a-z0-9_]{{0,{SALES_CHANNEL_MAX - 1}}}"
+_SALES_CHANNEL = re.compile(SALES_CHANNEL_TEXT, re.ASCII)
 
 
 def _event_id(value: Any) -> UUID:
@@ -210,6 +215,18 @@ def _schema_version(value: Any) -> str:
     return text
 
 
+def _sales_channel(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = _require_str(value, 'a channel name string like "web"')
+    if not _SALES_CHANNEL.fullmatch(text):
+        raise _reject(
+            Kind.INVALID_SALES_CHANNEL,
+            f"must be lower-case letters, digits or _ (starting with a letter), at most {SALES_CHANNEL_MAX}",
+        )
+    return text
+
+
 # The JSON Schema of each field, written out: it is what non-Python producers validate against,
 # so it states the wire format, not pydantic's Python types.
 _ID_SCHEMA = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH, "pattern": r"\S"}
@@ -260,6 +277,11 @@ class OrderCreatedV1(BaseModel):
         BeforeValidator(_schema_version),
         WithJsonSchema({"anyOf": [{"type": "string", "pattern": r"^1(\.\d+)*$"}, {"type": "null"}]}),
     ] = Field(default=SCHEMA_VERSION, description='Optional; major version "1" only')
+    sales_channel: Annotated[
+        str | None,
+        BeforeValidator(_sales_channel),
+        WithJsonSchema({"anyOf": [{"type": "string", "pattern": f"^{SALES_CHANNEL_TEXT}$"}, {"type": "null"}]}),
+    ] = Field(default=None, description="Since v1.1, optional: where the order was placed, e.g. web, app, store")
 
     @model_validator(mode="before")
     @classmethod
@@ -282,8 +304,9 @@ class OrderCreatedV1(BaseModel):
 
     def to_json(self) -> str:
         """Canonical wire form: compact, fields in declaration order, amount as a 2-decimal string,
-        event_time in UTC with `Z`. Deterministic: equal events give equal text."""
-        return self.model_dump_json()
+        event_time in UTC with `Z`, an absent optional field left out. Deterministic: equal events
+        give equal text."""
+        return self.model_dump_json(exclude_none=True)
 
     def to_json_bytes(self) -> bytes:
         return self.to_json().encode("utf-8")

@@ -224,6 +224,7 @@ class OrderFactory(ModelFactory[OrderCreatedV1]):
             order_amount=PostGenerated(draws.amount),  # after currency: the price depends on it
             order_status="CREATED",
             schema_version="1",
+            sales_channel=None,  # v1.0 events: the generator's output stays what it was before v1.1
         )
 
 

@@ -111,6 +111,10 @@ def invalid_status(doc: Document, rng: Random) -> bytes:
     return _with(doc, "order_status", rng.choice(("PAID", "SHIPPED", "created", "")))
 
 
+def invalid_sales_channel(doc: Document, rng: Random) -> bytes:
+    return _with(doc, "sales_channel", rng.choice(("Web", "in store", "", "x" * 33, "9app")))
+
+
 def unsupported_version(doc: Document, rng: Random) -> bytes:
     return _with(doc, "schema_version", rng.choice(("2", "2.0", "3", "0")))
 
@@ -144,6 +148,7 @@ FAULTS: Mapping[str, Fault] = {
     Kind.INVALID_AMOUNT: invalid_amount,
     Kind.INVALID_CURRENCY: invalid_currency,
     Kind.INVALID_STATUS: invalid_status,
+    Kind.INVALID_SALES_CHANNEL: invalid_sales_channel,
     Kind.UNSUPPORTED_VERSION: unsupported_version,
     Kind.OVERSIZED: oversized,
     Kind.NOT_AN_OBJECT: not_an_object,

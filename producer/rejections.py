@@ -38,6 +38,7 @@ class Kind(StrEnum):
     AMOUNT_TOO_LARGE = "amount_too_large"
     INVALID_CURRENCY = "invalid_currency"
     INVALID_STATUS = "invalid_status"
+    INVALID_SALES_CHANNEL = "invalid_sales_channel"  # since v1.1
     # A bug in this module, never a property of the input: validate_payload must not raise.
     INTERNAL_ERROR = "internal_error"
 

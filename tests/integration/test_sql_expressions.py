@@ -12,7 +12,7 @@ from random import Random
 import pytest
 
 from pipeline.row_spec import columns as table_columns
-from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN
+from producer.canonical import ALL_FIELDS, CANONICAL_PATTERN
 from producer.contract import OrderCreatedV1, validate_payload
 from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
@@ -112,7 +112,7 @@ def test_java_matches_exactly_what_python_matches_with_the_same_groups(evaluated
         assert row["canonical"] == (groups is not None), payload
         if groups is None:
             continue
-        read = dict(zip([name for name, _ in CANONICAL_FIELDS], groups, strict=True))
+        read = dict(zip([name for name, _ in ALL_FIELDS], groups, strict=True))
         for name in TEXT_COLUMNS:
             assert row["columns"][name] == read[name], (name, payload)
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from producer.canonical import CANONICAL_FIELDS, CANONICAL_PATTERN, group_of
+from producer.canonical import ALL_FIELDS, CANONICAL_PATTERN, group_of
 from producer.contract import MAX_PAYLOAD_BYTES, OrderCreatedV1, Rejection, validate_payload
 from producer.faults import INJECTABLE_KINDS, inject
 from producer.generate import generate_orders
@@ -29,11 +29,11 @@ def _canonical(text: str) -> bool:
     return PATTERN.search(text) is not None  # Flink's REGEXP is a search too
 
 
-def _group_values(text: str) -> dict[str, str]:
+def _group_values(text: str) -> dict[str, str | None]:
     """What the job reads (the pattern's capture groups, match_groups in Java), as Python."""
     match = PATTERN.fullmatch(text)
     assert match is not None
-    return {name: match.group(group_of(name)) for name, _ in CANONICAL_FIELDS}
+    return {name: match.group(group_of(name)) for name, _ in ALL_FIELDS}
 
 
 def _assert_same_values(text: str) -> None:
@@ -41,11 +41,12 @@ def _assert_same_values(text: str) -> None:
     assert isinstance(event, OrderCreatedV1), f"fast lane accepts what the contract rejects: {event}"
     values = _group_values(text)
     assert values["event_id"] == str(event.event_id)
+    assert values["event_time"] is not None and values["order_amount"] is not None
     # iso_instant reads it as an instant in UTC
     assert datetime.fromisoformat(values["event_time"][:-1]).replace(tzinfo=UTC) == event.event_time
     assert Decimal(values["order_amount"]) == event.order_amount
     assert f"{Decimal(values['order_amount']):.2f}" == values["order_amount"]
-    for name in ("order_id", "user_id", "currency", "order_status", "schema_version"):
+    for name in ("order_id", "user_id", "currency", "order_status", "schema_version", "sales_channel"):
         assert values[name] == getattr(event, name)
 
 
@@ -56,8 +57,18 @@ def test_every_text_the_pattern_matches_is_a_valid_event_with_the_same_values(te
 
 
 def test_each_field_is_one_capture_group_in_order() -> None:
-    assert PATTERN.groups == len(CANONICAL_FIELDS)
-    assert [group_of(name) for name, _ in CANONICAL_FIELDS] == list(range(1, len(CANONICAL_FIELDS) + 1))
+    assert PATTERN.groups == len(ALL_FIELDS)
+    assert [group_of(name) for name, _ in ALL_FIELDS] == list(range(1, len(ALL_FIELDS) + 1))
+
+
+@pytest.mark.parametrize("channel", [None, "web", "in_store_2"])
+def test_a_v1_1_event_takes_the_fast_lane_with_or_without_its_sales_channel(channel: str | None) -> None:
+    document = json.loads(next(iter(generate_orders(1, seed=5))).value)
+    event = OrderCreatedV1.model_validate({**document, "schema_version": "1.1", "sales_channel": channel})
+    text = event.to_json()
+    assert ("sales_channel" in text) == (channel is not None)
+    assert _canonical(text), text
+    _assert_same_values(text)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -95,6 +95,8 @@ BAD_INPUTS: list[tuple[bytes | str, str, str]] = [
     (payload(currency=978), Kind.INVALID_TYPE, "currency"),
     (payload(order_status="SHIPPED"), Kind.INVALID_STATUS, "order_status"),
     (payload(order_status="created"), Kind.INVALID_STATUS, "order_status"),
+    (payload(sales_channel="Web"), Kind.INVALID_SALES_CHANNEL, "sales_channel"),
+    (payload(sales_channel="x" * 33), Kind.INVALID_SALES_CHANNEL, "sales_channel"),
     (payload(order_status=["CREATED"]), Kind.INVALID_TYPE, "order_status"),
 ]
 
