@@ -33,6 +33,9 @@ CASES: list[tuple[bytes, bool]] = [
     (next(iter(generate_orders(1, seed=1))).value, True),  # the producer's own
     (_compact({**BASE, "event_time": "2026-11-24T10:00:00.123456Z", "order_amount": "9999999999.99"}), True),
     (_compact({**BASE, "event_time": "2026-02-28T23:59:59Z", "user_id": "}", "order_id": "o'1 ,:{"}), True),
+    (_compact({**BASE, "schema_version": "1.1", "sales_channel": "in_store"}), True),  # v1.1
+    (_compact({**BASE, "sales_channel": None}), False),  # valid, but to_json() leaves it out
+    (_compact({**BASE, "sales_channel": "Web"}), False),  # invalid_sales_channel
     (_compact({**BASE, "event_time": "2026-11-24T01:30:00+02:00"}), False),  # valid, offset
     (json.dumps({**BASE, "event_time": "2026-11-24T01:30:00.5-0530"}).encode(), False),  # spaces
     (_compact({**BASE, "event_time": "2028-02-29T12:00:00.000Z"}), False),  # leap day
@@ -128,4 +131,5 @@ def test_the_fast_lane_reads_the_contracts_values(evaluated: list[dict]) -> None
         assert datetime.fromisoformat(columns["event_time"]).replace(tzinfo=UTC) == event.event_time
         assert columns["order_amount"] == f"{event.order_amount:.2f}"  # exact decimal(12, 2)
         for name in TEXT_COLUMNS:
-            assert columns[name] == str(getattr(event, name)), name
+            value = getattr(event, name)
+            assert columns[name] == (None if value is None else str(value)), name
