@@ -280,8 +280,12 @@ class OrderCreatedV1(BaseModel):
     sales_channel: Annotated[
         str | None,
         BeforeValidator(_sales_channel),
-        WithJsonSchema({"anyOf": [{"type": "string", "pattern": f"^{SALES_CHANNEL_TEXT}$"}, {"type": "null"}]}),
-    ] = Field(default=None, description="Since v1.1, optional: where the order was placed, e.g. web, app, store")
+        WithJsonSchema(
+            {"anyOf": [{"type": "string", "pattern": f"^{SALES_CHANNEL_TEXT}$"}, {"type": "null"}]}
+        ),
+    ] = Field(
+        default=None, description="Since v1.1, optional: where the order was placed, e.g. web, app, store"
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -52,7 +52,9 @@ def without_column(definition: dict[str, Any], column: str) -> dict[str, Any]:
     earlier = copy.deepcopy(definition)
     fields = earlier["schema"]["fields"]
     if column not in [field["name"] for field in fields]:
-        raise AssertionError(f"the definition has no column {column!r}: {[field['name'] for field in fields]}")
+        raise AssertionError(
+            f"the definition has no column {column!r}: {[field['name'] for field in fields]}"
+        )
     earlier["schema"]["fields"] = [field for field in fields if field["name"] != column]
     return earlier
 
@@ -68,7 +70,9 @@ def typed(schema: Schema, values: dict[str, str | None], written_at: datetime) -
                 row[field.name] = written_at
                 continue
             if field.required:
-                raise AssertionError(f"column {field.name!r} is required: give it a value in the step's table")
+                raise AssertionError(
+                    f"column {field.name!r} is required: give it a value in the step's table"
+                )
             row[field.name] = None
         elif isinstance(field.field_type, TimestamptzType):
             row[field.name] = parse_instant(text).astimezone(UTC)
@@ -101,13 +105,17 @@ def table_before_column(
 ) -> TableBefore:
     with contextlib.suppress(NoSuchTableError):
         iceberg_catalog.drop_table(copy_name)
-    ensure_table(iceberg_catalog, copy_name, without_column(stack.declaration.table_definition(table), column))
+    ensure_table(
+        iceberg_catalog, copy_name, without_column(stack.declaration.table_definition(table), column)
+    )
     made = iceberg_catalog.load_table(copy_name)
     _header, cells = table_rows(datatable)
     now = datetime.now(UTC)
     rows = []
     for n, written in enumerate(cells, start=1):
-        values: dict[str, str | None] = {k: v for k, v in default_event(run_scope, n).items() if isinstance(v, str)}
+        values: dict[str, str | None] = {
+            k: v for k, v in default_event(run_scope, n).items() if isinstance(v, str)
+        }
         values.update({name: run_scope.scoped(name, cell) for name, cell in written.items()})
         rows.append(typed(made.schema(), values, now))
     made.append(pa.Table.from_pylist(rows, schema=made.schema().as_arrow()))
@@ -119,7 +127,9 @@ def table_before_column(
     parsers.parse('the declared definition of "{table}" is applied to "{copy_name}", as a submit does'),
     target_fixture="table_change",
 )
-def apply_declared_definition(table: str, copy_name: str, stack: Stack, iceberg_catalog: Catalog) -> TableChange:
+def apply_declared_definition(
+    table: str, copy_name: str, stack: Stack, iceberg_catalog: Catalog
+) -> TableChange:
     return ensure_table(iceberg_catalog, copy_name, stack.declaration.table_definition(table))
 
 
@@ -129,7 +139,11 @@ def apply_declared_definition(table: str, copy_name: str, stack: Stack, iceberg_
     )
 )
 def grew_without_rewrite(
-    copy_name: str, column: str, table_before: TableBefore, table_change: TableChange, iceberg_catalog: Catalog
+    copy_name: str,
+    column: str,
+    table_before: TableBefore,
+    table_change: TableChange,
+    iceberg_catalog: Catalog,
 ) -> None:
     assert table_change.added == (column,), table_change.describe()
     grown = iceberg_catalog.load_table(copy_name)
