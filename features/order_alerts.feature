@@ -3,7 +3,9 @@ Feature: Suspicious orders raise alerts, once each
   alert when an order breaks one of the rules in pipeline/alerting_rules.yaml: a large order for
   its currency, two orders by one user within five minutes, an order placed between 01:00 and
   05:00 UTC. Each alert names its rule, severity, user and orders, and the event-time window they
-  fall in; the same orders never raise the same alert twice.
+  fall in; the same orders never raise the same alert twice. Not even when the TaskManager dies
+  with alert windows open (the last scenario): the job restarts from its last checkpoint, and
+  alerts reach the topic in Kafka transactions committed with it.
 
   A job's watermark only moves forward, and other features publish orders dated today: these
   scenarios date their orders in 2027, each on a later day than the one before it. Windowed rules
@@ -103,3 +105,28 @@ Feature: Suspicious orders raise alerts, once each
     And exactly these alerts of this scenario are raised, on "orders.alerts.v1" and in "analytics.order_alerts":
       | rule                | severity | user_id | order_ids | window_start         | window_end           |
       | statistical_outlier | medium   | u-1     | ord-6     | 2027-01-10T06:00:00Z | 2027-01-10T11:25:00Z |
+
+  @fault @slow
+  Scenario: The TaskManager is killed while alert windows are open
+    When these events are published to "orders.created.v1":
+      | order_id | user_id | event_time           | order_amount | currency |
+      | ord-1    | u-1     | 2027-02-01T10:00:00Z | 5000.00      | EUR      |
+      | ord-2    | u-1     | 2027-02-01T10:02:00Z | 20.00        | EUR      |
+    Then exactly these alerts of this scenario are raised, on "orders.alerts.v1" and in "analytics.order_alerts":
+      | rule        | severity | user_id | order_ids | window_start         | window_end           |
+      | large_order | high     | u-1     | ord-1     | 2027-02-01T10:00:00Z | 2027-02-01T10:00:00Z |
+    When the TaskManager is killed
+    And these events are published to "orders.created.v1":
+      | order_id | user_id | event_time           | order_amount | currency |
+      | ord-3    | u-2     | 2027-02-01T10:03:00Z | 20.00        | EUR      |
+      | ord-4    | u-2     | 2027-02-01T10:04:00Z | 30.00        | EUR      |
+    And event time advances to "2027-02-01T10:10:00Z" on every partition of "orders.created.v1"
+    Then the watermark of "order_alerts_job" eventually passes "2027-02-01T10:08:00Z"
+    When event time advances to "2027-02-01T10:20:00Z" on every partition of "orders.created.v1"
+    Then the watermark of "order_alerts_job" eventually passes "2027-02-01T10:15:00Z"
+    And exactly these alerts of this scenario are raised, on "orders.alerts.v1" and in "analytics.order_alerts":
+      | rule         | severity | user_id | order_ids    | window_start         | window_end           |
+      | large_order  | high     | u-1     | ord-1        | 2027-02-01T10:00:00Z | 2027-02-01T10:00:00Z |
+      | rapid_orders | medium   | u-1     | ord-1, ord-2 | 2027-02-01T10:00:00Z | 2027-02-01T10:02:00Z |
+      | rapid_orders | medium   | u-2     | ord-3, ord-4 | 2027-02-01T10:03:00Z | 2027-02-01T10:04:00Z |
+    And the Flink job "order_alerts_job" is running again, with a checkpoint completed after the fault

@@ -4,7 +4,8 @@ Feature: Sales metrics per currency over the last hour, every five minutes
   value and the number of distinct customers. An order counts in every window that contains its
   event time (twelve of them). A window is written once, when event time has passed its end; an
   order arriving after that is late: it still counts in the windows that are not written yet, and
-  in no window already written. Only valid orders count.
+  in no window already written. Only valid orders count. A window is stored once, even when the
+  TaskManager dies while it is open (the last scenario).
 
   The orders topic is shared by every feature, and a job's event time only moves forward, so these
   scenarios take place in 2028, each on a later day than the one before it, and each reads only
@@ -79,3 +80,29 @@ Feature: Sales metrics per currency over the last hour, every five minutes
     And event time advances to "2028-01-06T11:15:05Z" on every partition of "orders.created.v1"
     Then the watermark of "sales_metrics_job" eventually passes "2028-01-06T11:15:00Z"
     And the rows of the table "analytics.sales_metrics" for windows starting from "2028-01-06T09:55:00Z" to "2028-01-06T10:10:00Z" match the golden file "features/expected/sales_metrics_morning.csv"
+
+  @fault @slow
+  Scenario: The TaskManager is killed while sales windows are open
+    When these events are published to "orders.created.v1":
+      | user_id | order_amount | currency | event_time           |
+      | u-1     | 10.00        | EUR      | 2028-02-01T10:01:00Z |
+      | u-2     | 20.00        | EUR      | 2028-02-01T10:02:00Z |
+    And event time advances to "2028-02-01T10:30:05Z" on every partition of "orders.created.v1"
+    Then the watermark of "sales_metrics_job" eventually passes "2028-02-01T10:30:00Z"
+    And the table "analytics.sales_metrics" eventually holds exactly these rows for windows starting from "2028-02-01T09:30:00Z" to "2028-02-01T09:30:00Z":
+      | window_start         | window_end           | currency | revenue | orders | average_order_value | customers |
+      | 2028-02-01T09:30:00Z | 2028-02-01T10:30:00Z | EUR      | 30.00   | 2      | 15.00               | 2         |
+    When the TaskManager is killed
+    And these events are published to "orders.created.v1":
+      | user_id | order_amount | currency | event_time           |
+      | u-3     | 30.00        | EUR      | 2028-02-01T10:40:00Z |
+    And event time advances to "2028-02-01T11:50:05Z" on every partition of "orders.created.v1"
+    Then the watermark of "sales_metrics_job" eventually passes "2028-02-01T11:50:00Z"
+    And the table "analytics.sales_metrics" eventually holds exactly these rows for windows starting from "2028-02-01T09:30:00Z" to "2028-02-01T09:50:00Z":
+      | window_start         | window_end           | currency | revenue | orders | average_order_value | customers |
+      | 2028-02-01T09:30:00Z | 2028-02-01T10:30:00Z | EUR      | 30.00   | 2      | 15.00               | 2         |
+      | 2028-02-01T09:35:00Z | 2028-02-01T10:35:00Z | EUR      | 30.00   | 2      | 15.00               | 2         |
+      | 2028-02-01T09:40:00Z | 2028-02-01T10:40:00Z | EUR      | 30.00   | 2      | 15.00               | 2         |
+      | 2028-02-01T09:45:00Z | 2028-02-01T10:45:00Z | EUR      | 60.00   | 3      | 20.00               | 3         |
+      | 2028-02-01T09:50:00Z | 2028-02-01T10:50:00Z | EUR      | 60.00   | 3      | 20.00               | 3         |
+    And the Flink job "sales_metrics_job" is running again, with a checkpoint completed after the fault

@@ -1,15 +1,17 @@
-"""Fixtures the step library shares: the run scope, publishing, flows, the scenario's own state,
-and `settle` (the job has processed everything this scenario published).
+"""Fixtures the step library shares: the run scope, publishing, flows, what one step leaves for
+the next, and `settle` (the job has processed everything this scenario published).
 
-Fixtures are the only shared state between steps. Override `run_scoped_columns` or
-`default_event` in a conftest to use the library on another pipeline's events.
+Fixtures are the only shared state between steps, as pytest-bdd means them to be: a step that
+leaves something for a later one returns it with `target_fixture` (`published_batch`, `flow`,
+`fault`), which replaces the fixture's empty default below for the rest of the scenario. Override
+`run_scoped_columns` or `default_event` in a conftest to use the library on another pipeline's events.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,24 +60,44 @@ def default_event() -> DefaultEvent:
     return order_created_v1
 
 
-@dataclass
-class ScenarioState:
-    """What one step leaves for the next: the last batch, the running flow, a sequence."""
-
-    sequence: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    last_batch: list[Outgoing] = field(default_factory=list)
-    last_topic: str = ""
-    flow: Flow | None = None
-    settled_at: int = 0  # how many records had been published at the last settle
-    # Wall clock (epoch s) when the last fault ended: the job recovered once a checkpoint
-    # triggered after it completes (checkpoint counts restart with a resubmitted job; time does not).
-    fault_ended_at: float = 0.0
-    restarts_at_start: int | None = None  # the job's restarts when the scenario found it running
+@pytest.fixture
+def sequence() -> Iterator[int]:
+    """Numbers the events a scenario's steps build from `default_event`: 1, 2, 3…"""
+    return itertools.count(1)
 
 
 @pytest.fixture
-def scenario_state() -> ScenarioState:
-    return ScenarioState()
+def published_batch() -> list[Outgoing]:
+    """The records the last publishing step sent (its `target_fixture`); none before one ran."""
+    return []
+
+
+@pytest.fixture
+def flow() -> Flow | None:
+    """The flow `Given … start flowing …` started (its `target_fixture`); None before."""
+    return None
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What a fault step did, and the wall clock (epoch s) when it ended: a job has recovered once a
+    checkpoint triggered after that completes (checkpoint ids restart with a resubmitted job;
+    time does not)."""
+
+    what: str
+    ended_at: float
+
+
+@pytest.fixture
+def fault() -> Fault | None:
+    """The last fault a step injected (its `target_fixture`); None before."""
+    return None
+
+
+@pytest.fixture
+def restarts_at_start() -> dict[str, int]:
+    """Job name → its restarts when `Given the Flink job "…" is running` found it running."""
+    return {}
 
 
 @pytest.fixture
@@ -114,7 +136,6 @@ def settle(
     stack: Stack,
     jobs: Jobs,
     flink_rest: FlinkRest,
-    scenario_state: ScenarioState,
 ) -> Settle:
     """Wait until every running declared job has processed every record this scenario published
     to a topic it reads: its source committed their offsets on a completed checkpoint, and one
@@ -122,11 +143,13 @@ def settle(
     job, windowed or not, and no row is added to the tables under test. After this, "exactly",
     "only once" and "nothing else" can be asserted without guessing."""
 
+    settled_at = [0]  # how many records had been published at the last settle
+
     def wait(timeout: float | None = None, watch: Callable[[], Probe] | None = None) -> None:
         """`watch`, when given, is looked at on every probe too: its last seen is shown as progress
         and kept by the step for the diagnostics, so a timeout here still says what was found."""
         published = list(evidence.published)
-        if not published or len(published) == scenario_state.settled_at:
+        if not published or len(published) == settled_at[0]:
             return  # nothing new since the last settle: it still holds
         declared = stack.declaration
         probes = []
@@ -141,7 +164,7 @@ def settle(
                 watched(_all_of(probes), watch),
                 timeout=timeout,
             )
-        scenario_state.settled_at = len(published)
+        settled_at[0] = len(published)
 
     return wait
 

@@ -25,7 +25,6 @@ from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.topics import read_topic
 from fixtures.waits import Probe
 from producer.generate import INTENT_HEADER, generate_orders
-from steps.context import ScenarioState
 from steps.support.kafka import MARKER, Flow, Outgoing, Publisher
 from steps.support.scope import RunScope
 
@@ -48,30 +47,35 @@ def _generated(count: int, scope: RunScope, **options: Any) -> list[Outgoing]:
     ]
 
 
-@when(parsers.parse('{count:d} generated orders are published to "{topic}"'))
-def publish_generated(
-    count: int, topic: str, run_scope: RunScope, publisher: Publisher, scenario_state: ScenarioState
-) -> list[PublishedRecord]:
+@when(
+    parsers.parse('{count:d} generated orders are published to "{topic}"'), target_fixture="published_batch"
+)
+def publish_generated(count: int, topic: str, run_scope: RunScope, publisher: Publisher) -> list[Outgoing]:
     records = _generated(count, run_scope)
-    scenario_state.last_batch, scenario_state.last_topic = records, topic
-    return publisher.publish(topic, records)
+    publisher.publish(topic, records)
+    return records
 
 
-@when(parsers.parse('{count:d} generated orders in the currencies {currencies} are published to "{topic}"'))
+@when(
+    parsers.parse('{count:d} generated orders in the currencies {currencies} are published to "{topic}"'),
+    target_fixture="published_batch",
+)
 def publish_generated_in(
     count: int,
     currencies: str,
     topic: str,
     run_scope: RunScope,
     publisher: Publisher,
-    scenario_state: ScenarioState,
-) -> list[PublishedRecord]:
+) -> list[Outgoing]:
     records = _generated(count, run_scope, currencies=_currencies(currencies))
-    scenario_state.last_batch, scenario_state.last_topic = records, topic
-    return publisher.publish(topic, records)
+    publisher.publish(topic, records)
+    return records
 
 
-@given(parsers.parse('{count:d} generated orders start flowing to "{topic}" at {rate:d} per second'))
+@given(
+    parsers.parse('{count:d} generated orders start flowing to "{topic}" at {rate:d} per second'),
+    target_fixture="flow",
+)
 def start_flow(
     count: int,
     topic: str,
@@ -80,22 +84,20 @@ def start_flow(
     kafka_bootstrap: str,
     evidence: Evidence,
     flows: list[Flow],
-    scenario_state: ScenarioState,
 ) -> Flow:
-    flow = Flow(kafka_bootstrap, topic, _generated(count, run_scope), rate, evidence).start()
-    flows.append(flow)
-    scenario_state.flow = flow
+    started = Flow(kafka_bootstrap, topic, _generated(count, run_scope), rate, evidence).start()
+    flows.append(started)
+    return started
+
+
+def _started(flow: Flow | None) -> Flow:
+    assert flow is not None, "no flow was started in this scenario"
     return flow
 
 
-def _flow(scenario_state: ScenarioState) -> Flow:
-    assert scenario_state.flow is not None, "no flow was started in this scenario"
-    return scenario_state.flow
-
-
 @when(parsers.parse("{count:d} orders of the flow have been published"))
-def flow_reached(count: int, scenario_state: ScenarioState, eventually: Any) -> None:
-    flow = _flow(scenario_state)
+def flow_reached(count: int, flow: Flow | None, eventually: Any) -> None:
+    flow = _started(flow)
 
     def reached() -> Probe:
         if flow.error is not None:
@@ -106,8 +108,8 @@ def flow_reached(count: int, scenario_state: ScenarioState, eventually: Any) -> 
 
 
 @when("the flow has published all its orders")
-def flow_done(scenario_state: ScenarioState, eventually: Any) -> None:
-    flow = _flow(scenario_state)
+def flow_done(flow: Flow | None, eventually: Any) -> None:
+    flow = _started(flow)
     total = len(flow.records)
     eventually(
         f"the flow to publish its {total} orders",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from pytest_bdd import given, parsers, then, when
@@ -27,9 +27,8 @@ from fixtures.pytest_options import say
 from fixtures.pytest_stack import Jobs
 from fixtures.stack import JobHandle, Pausable, Stack
 from fixtures.waits import Probe
-from steps.context import ScenarioState
+from steps.context import Fault
 
-T = TypeVar("T")
 FINAL_STATES = {"FAILED", "CANCELED", "FINISHED"}
 PAUSABLE = {"S3": Pausable.S3, "the Iceberg catalog": Pausable.CATALOG}  # as a feature names them
 
@@ -50,21 +49,23 @@ def _running(rest: FlinkRest, job: JobHandle) -> Probe:
 
 @given(parsers.parse('the Flink job "{name}" is running'), target_fixture="running_job")
 def job_is_running(
-    name: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
+    name: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any, restarts_at_start: dict[str, int]
 ) -> JobHandle:
     """Any declared job: submitted from the working tree the first time a scenario asks for it."""
     job = jobs.running(name)
     eventually(f"{name} to run", lambda: _running(flink_rest, job), fatal=(JobEnded,))
-    scenario_state.restarts_at_start = flink_rest.restarts(job.job_id)
+    restarts_at_start[name] = flink_rest.restarts(job.job_id)
     return job
 
 
 @then(parsers.parse('the Flink job "{name}" has not restarted'))
-def job_not_restarted(name: str, jobs: Jobs, flink_rest: FlinkRest, scenario_state: ScenarioState) -> None:
+def job_not_restarted(
+    name: str, jobs: Jobs, flink_rest: FlinkRest, restarts_at_start: dict[str, int]
+) -> None:
     """Still RUNNING, and no failover since `Given the Flink job "…" is running`: a record that
     failed the job would have restarted it (and, ten restarts later, left it FAILED)."""
     job = jobs.running(name)
-    before = scenario_state.restarts_at_start
+    before = restarts_at_start.get(name)
     assert before is not None, f'write `Given the Flink job "{name}" is running` first: it notes the restarts'
     running = _running(flink_rest, job)
     restarts = flink_rest.restarts(job.job_id)
@@ -75,46 +76,40 @@ def job_not_restarted(name: str, jobs: Jobs, flink_rest: FlinkRest, scenario_sta
     assert running.done, f"{name} is not running: {running.seen}"
 
 
-def _fault(request: pytest.FixtureRequest, what: str, action: Callable[[], T], state: ScenarioState) -> T:
+def _fault(request: pytest.FixtureRequest, what: str, action: Callable[[], object]) -> Fault:
     started = time.monotonic()
     say(request.config, f"  … {what} …")
-    result = action()
-    state.fault_ended_at = time.time()
+    action()
     say(request.config, f"  … {what}: done in {time.monotonic() - started:.0f}s")
-    return result
+    return Fault(what, time.time())
 
 
-@when("the TaskManager is killed")
-def kill_taskmanager(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
-    _fault(
+@when("the TaskManager is killed", target_fixture="fault")
+def kill_taskmanager(request: pytest.FixtureRequest, stack: Stack) -> Fault:
+    return _fault(
         request,
         "killing the TaskManager (kill -9) and starting a new one",
         stack.kill_taskmanager,
-        scenario_state,
     )
 
 
-@when("the Kafka broker is restarted")
-def restart_broker(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
-    _fault(request, "restarting the Kafka broker", stack.restart_broker, scenario_state)
+@when("the Kafka broker is restarted", target_fixture="fault")
+def restart_broker(request: pytest.FixtureRequest, stack: Stack) -> Fault:
+    return _fault(request, "restarting the Kafka broker", stack.restart_broker)
 
 
-@when("the Kafka broker is killed and started again")
-def kill_broker(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
-    _fault(
-        request, "killing the Kafka broker (kill -9) and starting it again", stack.kill_broker, scenario_state
-    )
+@when("the Kafka broker is killed and started again", target_fixture="fault")
+def kill_broker(request: pytest.FixtureRequest, stack: Stack) -> Fault:
+    return _fault(request, "killing the Kafka broker (kill -9) and starting it again", stack.kill_broker)
 
 
-@when("the JobManager is killed")
-def kill_jobmanager(request: pytest.FixtureRequest, stack: Stack, scenario_state: ScenarioState) -> None:
-    _fault(request, "killing the JobManager (kill -9)", stack.kill_jobmanager, scenario_state)
+@when("the JobManager is killed", target_fixture="fault")
+def kill_jobmanager(request: pytest.FixtureRequest, stack: Stack) -> Fault:
+    return _fault(request, "killing the JobManager (kill -9)", stack.kill_jobmanager)
 
 
-@when("the JobManager is started again and the job resubmitted")
-def recover_jobmanager(
-    request: pytest.FixtureRequest, stack: Stack, jobs: Jobs, scenario_state: ScenarioState
-) -> None:
+@when("the JobManager is started again and the job resubmitted", target_fixture="fault")
+def recover_jobmanager(request: pytest.FixtureRequest, stack: Stack, jobs: Jobs) -> Fault:
     def recover() -> None:
         started = jobs.started
         first = stack.recover_jobmanager(started[0].name if started else None)
@@ -123,28 +118,26 @@ def recover_jobmanager(
             again = first if job.name == first.name else stack.submit_job(job.name)
             job.job_id, job.resumed_from = again.job_id, again.resumed_from
 
-    _fault(request, "starting the JobManager again and resubmitting the jobs", recover, scenario_state)
+    return _fault(request, "starting the JobManager again and resubmitting the jobs", recover)
 
 
-@when(parsers.re(r"(?P<runtime>S3|the Iceberg catalog) is unreachable for (?P<seconds>\d+) seconds"))
-def runtime_unreachable(
-    request: pytest.FixtureRequest, runtime: str, seconds: str, stack: Stack, scenario_state: ScenarioState
-) -> None:
-    _fault(
+@when(
+    parsers.re(r"(?P<runtime>S3|the Iceberg catalog) is unreachable for (?P<seconds>\d+) seconds"),
+    target_fixture="fault",
+)
+def runtime_unreachable(request: pytest.FixtureRequest, runtime: str, seconds: str, stack: Stack) -> Fault:
+    return _fault(
         request,
         f"{runtime} unreachable (frozen) for {seconds}s",
         lambda: stack.pause(PAUSABLE[runtime], float(seconds)),
-        scenario_state,
     )
 
 
 @then(parsers.parse('the Flink job "{name}" is running again, with a checkpoint completed after the fault'))
-def job_recovered(
-    name: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any, scenario_state: ScenarioState
-) -> None:
+def job_recovered(name: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any, fault: Fault | None) -> None:
     job = jobs.running(name)
-    assert scenario_state.fault_ended_at, "no fault was injected in this scenario"
-    fault_ended_ms = scenario_state.fault_ended_at * 1000
+    assert fault is not None, "no fault was injected in this scenario"
+    fault_ended_ms = fault.ended_at * 1000
 
     def recovered() -> Probe:
         running = _running(flink_rest, job)

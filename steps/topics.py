@@ -14,6 +14,7 @@ dead-letter records. Phrased on topics and fields, not on orders, so they serve 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 from pytest_bdd import parsers, then, when
@@ -21,7 +22,7 @@ from pytest_bdd import parsers, then, when
 from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.documents import json_object
 from fixtures.waits import Probe
-from steps.context import DefaultEvent, ScenarioState, Settle
+from steps.context import DefaultEvent, Settle
 from steps.support.kafka import MARKER, Outgoing, Publisher, dlq_records_of, original_payload
 from steps.support.scope import RunScope
 from steps.support.values import (
@@ -59,32 +60,34 @@ def event_from_row(
     return fields
 
 
-@when(parsers.parse('these events are published to "{topic}":'))
+@when(parsers.parse('these events are published to "{topic}":'), target_fixture="published_batch")
 def publish_events(
     topic: str,
     datatable: list[list[str]],
     run_scope: RunScope,
     default_event: DefaultEvent,
     publisher: Publisher,
-    scenario_state: ScenarioState,
-) -> list[PublishedRecord]:
+    sequence: Iterator[int],
+) -> list[Outgoing]:
     _, rows = table_rows(datatable)
     records = []
     for row in rows:
-        fields = event_from_row(row, run_scope, default_event, next(scenario_state.sequence))
+        fields = event_from_row(row, run_scope, default_event, next(sequence))
         records.append(Outgoing(_key_of(fields, run_scope.key_column), encode_document(fields)))
-    scenario_state.last_batch, scenario_state.last_topic = records, topic
-    return publisher.publish(topic, records)
+    publisher.publish(topic, records)
+    return records
 
 
-@when(parsers.parse('the same events are published to "{topic}" again'))
-def publish_again(topic: str, publisher: Publisher, scenario_state: ScenarioState) -> list[PublishedRecord]:
-    assert scenario_state.last_batch, "no events were published before in this scenario"
-    return publisher.publish(topic, scenario_state.last_batch)
+@when(parsers.parse('the same events are published to "{topic}" again'), target_fixture="published_batch")
+def publish_again(topic: str, publisher: Publisher, published_batch: list[Outgoing]) -> list[Outgoing]:
+    assert published_batch, "no events were published before in this scenario"
+    publisher.publish(topic, published_batch)
+    return published_batch
 
 
 @when(
-    parsers.cfparse('an event with "{field}" set to {value:Literal} is published to "{topic}"', EXTRA_TYPES)
+    parsers.cfparse('an event with "{field}" set to {value:Literal} is published to "{topic}"', EXTRA_TYPES),
+    target_fixture="published_batch",
 )
 def publish_with_field(
     field: str,
@@ -93,32 +96,35 @@ def publish_with_field(
     run_scope: RunScope,
     default_event: DefaultEvent,
     publisher: Publisher,
-    scenario_state: ScenarioState,
-) -> list[PublishedRecord]:
-    fields = default_event(run_scope, next(scenario_state.sequence))
+    sequence: Iterator[int],
+) -> list[Outgoing]:
+    fields = default_event(run_scope, next(sequence))
     key = _key_of(fields, run_scope.key_column)  # the record keeps its key whatever the field holds
     if value is None:
         fields.pop(field, None)
     else:
         fields[field] = value
     record = Outgoing(key, encode_document(fields))
-    scenario_state.last_batch, scenario_state.last_topic = [record], topic
-    return publisher.publish(topic, [record])
+    publisher.publish(topic, [record])
+    return [record]
 
 
-@when(parsers.cfparse('the raw record {raw:Raw} is published to "{topic}"', EXTRA_TYPES))
+@when(
+    parsers.cfparse('the raw record {raw:Raw} is published to "{topic}"', EXTRA_TYPES),
+    target_fixture="published_batch",
+)
 def publish_raw(
     raw: RawRecord,
     topic: str,
     run_scope: RunScope,
     default_event: DefaultEvent,
     publisher: Publisher,
-    scenario_state: ScenarioState,
-) -> list[PublishedRecord]:
-    order = default_event(run_scope, next(scenario_state.sequence))
+    sequence: Iterator[int],
+) -> list[Outgoing]:
+    order = default_event(run_scope, next(sequence))
     record = Outgoing(_key_of(order, run_scope.key_column), raw.bytes_for(order))
-    scenario_state.last_batch, scenario_state.last_topic = [record], topic
-    return publisher.publish(topic, [record])
+    publisher.publish(topic, [record])
+    return [record]
 
 
 @then(parsers.parse('the records of this scenario went to at least {count:d} partitions of "{topic}"'))
