@@ -97,8 +97,9 @@ def section(stack: Stack, rate: float, seconds: float) -> Section:
         "KAFKA_GROUP_ID": fresh_name("bench"),
         "KAFKA_STARTING_OFFSETS": "earliest",
     }
-    job_id = submit_declared(stack, JOB, env)
-    try:
+    job_id = ""
+    try:  # from here on the watcher's consumer is closed whatever fails, the submission included
+        job_id = submit_declared(stack, JOB, env)
         sent = publish_counted(stack, JOB, job_id, topic, large_orders, rate, seconds)
         wait_for(
             "every alert on the topic",
@@ -109,7 +110,8 @@ def section(stack: Stack, rate: float, seconds: float) -> Section:
         )
     finally:
         watcher.close()
-        stack.cancel_job(job_id)
+        if job_id:
+            stack.cancel_job(job_id)
     checkpoint_ms = int(stack.job_environment()["CHECKPOINT_INTERVAL_MS"])
     in_table = first_visible(catalog.load_table(f"analytics.{table}"), "order_ids", set(sent))
     rows = [
