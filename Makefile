@@ -4,7 +4,7 @@ VENV := .venv/bin
 PYTEST := $(VENV)/pytest -q -p no:cacheprovider
 
 .PHONY: help setup engine images lint unit integration integration-containers features features-local \
-        test examples faults demo up down submit local-up local-down status package clean
+        test examples faults bench bench-readme demo up down submit local-up local-down status package clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
@@ -56,7 +56,13 @@ examples: setup  ## examples/page_views: another repo's declaration, job and fea
 test: lint unit integration integration-containers features  ## the CI gate: ruff, unit, integration (local + containers), features (containers)
 
 faults: setup  ## the crash matrix at 100,000 orders per fault (local stack of its own): lost, duplicated, recovery
-	$(VENV)/python bench/bench_faults.py
+	$(VENV)/python -m bench.bench_faults
+
+bench: setup  ## benchmarks, each against a baseline of the same run (local stack of its own); ARGS="--quick", "--help"
+	$(VENV)/python -m bench run $(ARGS)
+
+bench-readme:  ## render the README's benchmark tables from the latest bench/results file
+	$(VENV)/python -m bench render
 
 demo: setup  ## local stack up, job submitted, orders in, rows printed from Iceberg; the stack stays up
 	$(VENV)/analytics-stack demo

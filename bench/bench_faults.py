@@ -14,7 +14,7 @@ and compared with what Kafka acknowledged: lost = published event ids not in the
 "seconds to recover" runs from the fault's start to the first checkpoint triggered after the fault
 ended completing, with the job RUNNING (for the 30 s pauses it includes the pause).
 
-    .venv/bin/python bench/bench_faults.py [--events 100000] [--rate 5000] [--pause 30] [--fault ...]
+    .venv/bin/python -m bench.bench_faults [--events 100000] [--rate 5000] [--pause 30] [--fault ...]
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import threading
 import time
@@ -37,13 +36,14 @@ from pyiceberg.expressions import StartsWith
 from rich.console import Console
 from rich.table import Table
 
+from bench.latency import orders
+from bench.machine import hardware
 from fixtures.flink_rest import FlinkRest
 from fixtures.flink_submit import JOB_NAME
 from fixtures.iceberg import TableReader, catalog_from
 from fixtures.local.stack import LocalProcessStack
-from fixtures.stack import ORDERS_PARTITIONS, ORDERS_TOPIC, Pausable, Stack
+from fixtures.stack import ORDERS_TOPIC, Pausable, Stack
 from fixtures.waits import Probe, wait_for
-from producer.generate import generate_orders
 from producer.publishing import DeliveryLog, KafkaPublisher
 
 # Wide enough for the table when the output is a file or a pipe (rich's default is 80 columns).
@@ -114,13 +114,6 @@ class Outcome:
     settle_seconds: float
 
 
-def _orders(count: int, run_id: str) -> list[tuple[bytes, bytes, str]]:
-    return [
-        (event.key, event.value, json.loads(event.value)["event_id"])
-        for event in generate_orders(count, seed=7, run_id=run_id)
-    ]
-
-
 def _recovered_at(stack: Stack, fault_ended_ms: float) -> float:
     """Wait for the job to run with a checkpoint triggered after the fault completed; when."""
     rest = FlinkRest(stack.endpoints.flink_rest_url)
@@ -144,7 +137,7 @@ def _recovered_at(stack: Stack, fault_ended_ms: float) -> float:
 def _settle(stack: Stack, reader: TableReader, run_id: str) -> None:
     """One marker order per partition, awaited as rows: everything before them was processed."""
     core = KafkaPublisher(stack.endpoints.kafka_bootstrap, PRODUCER_OVERRIDES)
-    markers = _orders(ORDERS_PARTITIONS, f"{run_id}m")
+    markers = orders(stack.declaration.topics[ORDERS_TOPIC].partitions, f"{run_id}m")
     log = DeliveryLog()
     for partition, (key, value, _) in enumerate(markers):
         core.send(ORDERS_TOPIC, key, value, partition=partition, log=log)
@@ -166,9 +159,9 @@ def run_fault(
     stack: Stack, name: str, inject: Callable[[Stack], object], events: int, rate: float
 ) -> Outcome:
     run_id = uuid.uuid4().hex[:10]
-    orders = _orders(events, run_id)
+    to_publish = orders(events, run_id)
     reader = TableReader(catalog_from(stack.catalog_properties()), TABLE)
-    publisher = Publisher(stack.endpoints.kafka_bootstrap, orders, rate)
+    publisher = Publisher(stack.endpoints.kafka_bootstrap, to_publish, rate)
     publisher.thread.start()
     try:
         at = int(events * 0.3)
@@ -241,28 +234,6 @@ def show(outcomes: list[Outcome], title: str) -> Table:
     return table
 
 
-def machine() -> dict[str, object]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor(),
-    )
-    memory_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    return {
-        "cpus": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gib": round(memory_kb / 2**20, 1),
-        "load_at_start": os.getloadavg(),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -280,7 +251,7 @@ def main() -> None:
     if not chosen:
         parser.error(f"--fault: choose among {list(matrix)}")
 
-    about = machine()
+    about = {**hardware(), "load_at_start": os.getloadavg()}
     stack = LocalProcessStack(args.run_dir).start(clean=True)
     outcomes: list[Outcome] = []
     title = f"{args.events:,} orders at {args.rate:,.0f}/s per fault, local provider"

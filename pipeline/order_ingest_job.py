@@ -29,19 +29,24 @@ def _with_options(options: dict[str, str]) -> str:
     return ",\n".join(f"  '{key}' = '{value}'" for key, value in options.items())
 
 
-def source_ddl(config: JobConfig) -> str:
-    # Raw bytes, not the JSON format: a record that is not JSON (or not UTF-8) must reach the
-    # validator and the DLQ, never fail the source.
-    options = {
+def source_options(config: JobConfig, **format_options: str) -> dict[str, str]:
+    """The Kafka source's options: the orders topic, the group and where it starts."""
+    return {
         "connector": "kafka",
         "topic": config.orders_topic,
         "properties.bootstrap.servers": config.kafka_bootstrap,
         "properties.group.id": config.group_id,
         "scan.startup.mode": config.starting_offsets,
         "properties.auto.offset.reset": "earliest",
-        "format": "raw",
+        **format_options,
         **{f"properties.{k}": v for k, v in config.kafka_properties.items()},
     }
+
+
+def source_ddl(config: JobConfig) -> str:
+    # Raw bytes, not the JSON format: a record that is not JSON (or not UTF-8) must reach the
+    # validator and the DLQ, never fail the source.
+    options = source_options(config, format="raw")
     return f"""
 CREATE TEMPORARY TABLE orders_source (
   payload BYTES,

@@ -1,0 +1,110 @@
+"""The README's benchmark tables, rendered from a results file between two marker comments, and
+the check that the README's block is exactly what its results file renders (a figure typed by
+hand, or a stale block, fails it: tests/unit/bench/test_render.py runs it on the README)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bench.results import RESULTS_DIR, Cell, Results, Section, Table, load
+
+BEGIN = "<!-- bench:begin: rendered by `make bench-readme` from a results file; do not edit -->"
+END = "<!-- bench:end -->"
+SOURCE = re.compile(r"\[(bench/results/[^\]\s]+\.json)\]")
+REPO = RESULTS_DIR.parent.parent
+
+
+class StaleBlock(AssertionError):
+    """The README's benchmark block differs from what its results file renders."""
+
+
+def cell(value: Cell) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+    return str(value).replace("|", "\\|")
+
+
+def table_markdown(table: Table) -> list[str]:
+    lines = [f"**{table.title}**", "", "| " + " | ".join(table.columns) + " |"]
+    lines.append("|" + "---|" * len(table.columns))
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
+    lines += [""] + [f"- {note}" for note in table.notes] + ([""] if table.notes else [])
+    return lines
+
+
+def section_markdown(section: Section) -> list[str]:
+    lines = [f"#### {section.name}", ""]
+    if section.status != "measured":
+        return [*lines, f"{section.status}: {section.reason}", ""]
+    for table in section.tables:
+        lines += table_markdown(table)
+    return lines
+
+
+def render(results: Results, source: str) -> str:
+    """The block's body: which machine, when, under what load, then each section's tables."""
+    m = results.machine
+    after = "?" if m.load_after is None else f"{m.load_after[0]:.1f}"
+    versions = ", ".join(f"{k} {v}" for k, v in m.versions.items())
+    lines = [
+        f"Measured on **{m.host}** ({m.cpus} CPUs, {m.cpu}, {m.memory_gib:g} GiB) on "
+        f"{results.started:%Y-%m-%d %H:%M} UTC, load average {m.load_before[0]:.1f} before and "
+        f"{after} after, commit `{m.git_commit[:10]}`{' (with local changes)' if m.git_dirty else ''}; "
+        f"options {_options(results.options)}; [{source}]({source}).",
+        "",
+        f"Versions: {versions}.",
+        "",
+    ]
+    for section in results.sections:
+        lines += section_markdown(section)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _options(options: dict[str, object]) -> str:
+    return ", ".join(f"`{k}={v}`" for k, v in options.items())
+
+
+def relative(path: Path) -> str:
+    return str(path.resolve().relative_to(REPO))
+
+
+def block(results_file: Path) -> str:
+    return f"{BEGIN}\n{render(load(results_file), relative(results_file))}{END}"
+
+
+def replace_block(readme: str, new_block: str) -> str:
+    start, end = readme.find(BEGIN), readme.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"the README has no benchmark block ({BEGIN} … {END})")
+    return readme[:start] + new_block + readme[end + len(END) :]
+
+
+def current_block(readme: str) -> str:
+    start, end = readme.find(BEGIN), readme.find(END)
+    if start < 0 or end < start:
+        raise StaleBlock(f"the README has no benchmark block ({BEGIN} … {END})")
+    return readme[start : end + len(END)]
+
+
+def check(readme: str, repo: Path = REPO) -> Path:
+    """The README's block is what the results file it names renders; that file, or StaleBlock."""
+    found = current_block(readme)
+    named = SOURCE.search(found)
+    if named is None:
+        raise StaleBlock("the README's benchmark block names no results file")
+    results_file = repo / named[1]
+    if not results_file.exists():
+        raise StaleBlock(f"the README's benchmark block names {named[1]}, which does not exist")
+    expected = f"{BEGIN}\n{render(load(results_file), named[1])}{END}"
+    if found != expected:
+        raise StaleBlock(
+            f"the README's benchmark block is not what {named[1]} renders: run `make bench-readme`"
+        )
+    return results_file
