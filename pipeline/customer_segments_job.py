@@ -23,7 +23,7 @@ from pipeline.jvm_functions import register_java_functions
 from pipeline.order_ingest_job import catalog_ddl, create_environment, source_ddl
 from pipeline.sales_metrics import SalesMetricsConfig, records_view_sql, valid_orders_view_sql
 from pipeline.segments.function import INPUT_COLUMNS, OUTPUT_TYPE, SegmentCustomers
-from pipeline.start_offsets import commit_end_offsets_of_new_group
+from pipeline.start_offsets import start_reading
 from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
 
 JOB_NAME = "customer_segments_job"
@@ -88,20 +88,8 @@ def build(t_env: StreamTableEnvironment, segments: SalesMetricsConfig) -> None:
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     segments = SalesMetricsConfig.from_settings({**JOB_DEFAULTS, **load_settings()})
-    config = segments.job
-    log.info(
-        "starting %s (%s): %s → %s, group %s (a new group starts at the %s offset)",
-        JOB_NAME,
-        config.deployment_env,
-        config.orders_topic,
-        config.table_path,
-        config.group_id,
-        segments.offset_reset,
-    )
-    latest = segments.offset_reset == "latest" and config.starting_offsets == "group-offsets"
-    if latest and (pinned := commit_end_offsets_of_new_group(config)):
-        log.info("new group %s starts at the end offsets %s", config.group_id, pinned)
-    t_env = create_environment(config)
+    start_reading(JOB_NAME, segments, log)
+    t_env = create_environment(segments.job)
     t_env.get_config().set("pipeline.name", JOB_NAME)
     # The Python function keeps what it is given in state: no object reuse (the ingest job's
     # reasoning for it covers its own operators only).
