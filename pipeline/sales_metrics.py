@@ -60,9 +60,13 @@ FROM orders_source WHERE {not_a_marker_sql("headers")}"""
 
 
 def valid_orders_view_sql(
-    fast_lane: bool, checked_columns: Sequence[str], slow_columns: Mapping[str, str]
+    fast_lane: bool,
+    checked_columns: Sequence[str],
+    slow_columns: Mapping[str, str],
+    columns: Sequence[str] = ORDER_COLUMNS,
 ) -> str:
-    """`valid_orders`: event_rowtime plus ORDER_COLUMNS of every record the contract accepts.
+    """`valid_orders`: event_rowtime plus `columns` (of the table row; ORDER_COLUMNS by default)
+    of every record the contract accepts.
 
     A canonical payload's values come from its regex groups in the JVM; any other record goes
     through `check_order` (the contract, in Python; its output columns `checked_columns`, a table
@@ -75,7 +79,7 @@ def valid_orders_view_sql(
     fast = canonical_columns_sql("`groups`", "CAST(NULL AS TIMESTAMP_LTZ(6))")
     listed = ", ".join(f"`{c}`" for c in checked_columns)
     fast_lane_sql = (
-        f"""SELECT event_rowtime, {", ".join(f"{fast[c]} AS `{c}`" for c in ORDER_COLUMNS)}
+        f"""SELECT event_rowtime, {", ".join(f"{fast[c]} AS `{c}`" for c in columns)}
 FROM records WHERE `groups` IS NOT NULL
 UNION ALL
 """
@@ -85,7 +89,7 @@ UNION ALL
     return f"""
 CREATE TEMPORARY VIEW valid_orders AS
 SELECT * FROM (
-{fast_lane_sql}SELECT r.event_rowtime, {", ".join(f"{slow_columns[c]} AS `{c}`" for c in ORDER_COLUMNS)}
+{fast_lane_sql}SELECT r.event_rowtime, {", ".join(f"{slow_columns[c]} AS `{c}`" for c in columns)}
 FROM (SELECT * FROM records WHERE `groups` IS NULL) AS r,
 LATERAL TABLE(check_order(r.payload, r.`topic`, r.`partition`, r.`offset`)) AS c({listed})
 WHERE c.ok

@@ -21,7 +21,7 @@ from pipeline.sales_metrics import (
     records_view_sql,
     valid_orders_view_sql,
 )
-from pipeline.start_offsets import commit_end_offsets_of_new_group
+from pipeline.start_offsets import start_reading
 from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
 
 log = logging.getLogger(JOB_NAME)
@@ -31,18 +31,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     sales = SalesMetricsConfig.load()
     config = sales.job
-    log.info(
-        "starting %s (%s): %s → %s, group %s (a new group starts at the %s offset)",
-        JOB_NAME,
-        config.deployment_env,
-        config.orders_topic,
-        config.table_path,
-        config.group_id,
-        sales.offset_reset,
-    )
-    latest = sales.offset_reset == "latest" and config.starting_offsets == "group-offsets"
-    if latest and (pinned := commit_end_offsets_of_new_group(config)):
-        log.info("new group %s starts at the end offsets %s", config.group_id, pinned)
+    start_reading(JOB_NAME, sales, log)
     # The ingest job's environment: checkpoints, restarts, UTC, one shared `records` operator for
     # both lanes (its DEDUPE_TTL_MS state TTL comes along: a window's state is cleared by the
     # window operator when the window fires, long before).

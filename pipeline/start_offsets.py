@@ -10,7 +10,13 @@ deployed". A group that has committed offsets is left alone: the job resumes fro
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from pipeline.config import JobConfig
+
+if TYPE_CHECKING:
+    from pipeline.sales_metrics import SalesMetricsConfig
 
 _CONSUMER = "org.apache.kafka.clients.consumer"
 _BYTES = "org.apache.kafka.common.serialization.ByteArrayDeserializer"
@@ -49,3 +55,20 @@ def commit_end_offsets_of_new_group(config: JobConfig) -> dict[int, int]:
         return {int(tp.partition()): int(ends.get(tp)) for tp in partitions}
     finally:
         consumer.close()
+
+
+def start_reading(job_name: str, reader: SalesMetricsConfig, log: logging.Logger) -> None:
+    """Say where a job that reads from its own new group starts, and pin "latest" to now."""
+    config = reader.job
+    log.info(
+        "starting %s (%s): %s → %s, group %s (a new group starts at the %s offset)",
+        job_name,
+        config.deployment_env,
+        config.orders_topic,
+        config.table_path,
+        config.group_id,
+        reader.offset_reset,
+    )
+    latest = reader.offset_reset == "latest" and config.starting_offsets == "group-offsets"
+    if latest and (pinned := commit_end_offsets_of_new_group(config)):
+        log.info("new group %s starts at the end offsets %s", config.group_id, pinned)

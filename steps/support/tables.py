@@ -136,9 +136,18 @@ def expected_partition(fields: list[PartitionField], row: Mapping[str, Any], sou
     return {f.name: f.value_of(row.get(source)) for f in chosen}
 
 
+def scenario_key(catalog: Catalog, identifier: str, scope: RunScope) -> str:
+    """The run-scoped column that tells this scenario's rows of the table: the scope's key column
+    (order_id) when the table has it, else the first other run-scoped column it has (user_id, in a
+    table of one row per customer)."""
+    columns = table_columns(catalog, identifier)
+    return next((c for c in scope.prefixes if c in columns), scope.key_column)
+
+
 def scenario_rows(catalog: Catalog, identifier: str, scope: RunScope) -> list[dict[str, Any]]:
     """This scenario's rows (its key carries the run id), without the markers of `settle`."""
-    rows = own_rows(catalog, identifier, scope.key_column, scope.run_prefix())
+    key = scenario_key(catalog, identifier, scope)
+    rows = own_rows(catalog, identifier, key, scope.run_prefix(key))
     return [row for row in rows if not scope.is_marker(row.get(scope.key_column))]
 
 
