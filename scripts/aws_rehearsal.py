@@ -48,7 +48,7 @@ console = Console(stderr=True)
 
 
 def say(message: str) -> None:
-    console.print(f"[bold][aws-rehearsal][/bold] {message}")
+    console.print(f"[bold]\\[aws-rehearsal][/bold] {message}")
 
 
 class Cluster:
@@ -64,13 +64,16 @@ class Cluster:
         self.pids: dict[str, int] = {}
 
     def start(self) -> None:
-        for component in (self.s3tables, self.kafka, self.jobmanager, self.taskmanager):
-            component.prepare()
-            self.pids[component.name] = spawn(
-                component.command(), log=component.log, env=component.env(), cwd=component.home
-            )
-            self._await(component)
-            say(f"{component.name} up at {component.address}")
+        # S3 Tables, Kafka and the JobManager boot side by side; the TaskManager needs the last.
+        for wave in ((self.s3tables, self.kafka, self.jobmanager), (self.taskmanager,)):
+            for component in wave:
+                component.prepare()
+                self.pids[component.name] = spawn(
+                    component.command(), log=component.log, env=component.env(), cwd=component.home
+                )
+            for component in wave:
+                self._await(component)
+                say(f"{component.name} up at {component.address}")
 
     def _await(self, component: Component) -> None:
         pid = self.pids[component.name]
@@ -205,7 +208,7 @@ def main(
     try:
         seconds = rehearse(package)
     except RehearsalFailed as exc:
-        console.print(f"[bold red][aws-rehearsal] FAILED[/bold red]: {exc}")
+        console.print(f"[bold red]\\[aws-rehearsal] FAILED[/bold red]: {exc}")
         console.print(f"logs: {RUN}")
         sys.exit(1)
     say(f"[green]passed[/green] in {seconds:.0f} s")
