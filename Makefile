@@ -86,4 +86,4 @@ clean: local-down  ## drop the run folders and reports
 	rm -rf .run reports
 
 aws-rehearsal: setup  ## the zip of `make package` on a Managed-Flink-shaped Flink (stock lib/) against S3 Tables (MiniStack)
-	$(VENV)/python scripts/aws_rehearsal.py
+	$(VENV)/python -m scripts.aws_rehearsal

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import threading
 import time
@@ -41,6 +40,7 @@ from fixtures.flink_rest import FlinkRest
 from fixtures.flink_submit import JOB_NAME
 from fixtures.iceberg import TableReader, catalog_from
 from fixtures.local.stack import LocalProcessStack
+from fixtures.machine import machine
 from fixtures.stack import ORDERS_PARTITIONS, ORDERS_TOPIC, Pausable, Stack
 from fixtures.waits import Probe, wait_for
 from producer.generate import generate_orders
@@ -239,28 +239,6 @@ def show(outcomes: list[Outcome], title: str) -> Table:
             style=style,
         )
     return table
-
-
-def machine() -> dict[str, object]:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor(),
-    )
-    memory_kb = next(
-        int(line.split()[1])
-        for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal")
-    )
-    return {
-        "cpus": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gib": round(memory_kb / 2**20, 1),
-        "load_at_start": os.getloadavg(),
-    }
 
 
 def main() -> None:

@@ -13,10 +13,12 @@ everything it started, whatever happens.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import time
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -29,8 +31,9 @@ from fixtures.aws.rehearsal_checks import RehearsalFailed, check_dlq, check_rows
 from fixtures.aws.runtime import AWS_ENV, S3TablesServer, StockFlinkConfig, clean_env, msf_python
 from fixtures.declaration import load_declaration
 from fixtures.flink_rest import FlinkRest, JobFailed
-from fixtures.flink_submit import run_submit
+from fixtures.flink_submit import SubmitError, run_submit
 from fixtures.local.components import Component, FlinkJobManager, FlinkTaskManager, KafkaBroker, Ports
+from fixtures.machine import machine
 from fixtures.ports import free_port
 from fixtures.process import alive, spawn, tail, terminate
 from fixtures.tables import ensure_table
@@ -40,9 +43,12 @@ from producer.generate import generate_orders
 from producer.publisher import OrderPublisher
 
 RUN = paths.REPO_ROOT / ".run" / "aws-rehearsal"
+RESULTS = paths.REPO_ROOT / "bench" / "results"
 TABLE_BUCKET = "orderflow-rehearsal"
 TABLE = "analytics.orders"
 VALID_ORDERS = 20
+# Generous: CI machines are shared (a JVM took 60 s to boot here at a load of 18 on 2 cores).
+BOOT_TIMEOUT = 240.0
 BAD_RECORD = b'{"rehearsal": "a bad record", "order_amount": "not a number"'
 console = Console(stderr=True)
 
@@ -84,7 +90,7 @@ class Cluster:
             return component.probe()
 
         try:
-            wait_for(component.name, healthy, timeout=component.boot_timeout, fatal=(RehearsalFailed,))
+            wait_for(component.name, healthy, timeout=BOOT_TIMEOUT, fatal=(RehearsalFailed,))
         except WaitTimeout as exc:
             raise RehearsalFailed(f"{component.name} did not start: {exc}\n{tail(component.log)}") from None
 
@@ -153,13 +159,14 @@ def publish(bootstrap: str, topic: str, run_id: str) -> set[str]:
     return {event.order_id for event in events}
 
 
-def rehearse(package: Path | None) -> float:
+def rehearse(package: Path | None, timings: dict[str, float]) -> None:
     started = time.monotonic()
     if package is None:
         from scripts.package import build
 
         say("building the zip (make package)")
         package = build()
+        timings["package_seconds"] = round(time.monotonic() - started, 1)
     shutil.rmtree(RUN, ignore_errors=True)
     app = RUN / "app"
     with zipfile.ZipFile(package) as archive:
@@ -183,7 +190,7 @@ def rehearse(package: Path | None) -> float:
         ensure_table(catalog, TABLE, declaration.table_definition(TABLE))
         job_id = deploy(cluster, app, groups)
         rest = FlinkRest(cluster.jobmanager.address)
-        rest.wait_running(job_id, timeout=180)
+        rest.wait_running(job_id, timeout=BOOT_TIMEOUT)
         say(f"job {job_id} running on the stock Flink")
         run_id = f"r{int(time.time())}"
         order_ids = publish(cluster.kafka.address, settings["ORDERS_TOPIC"], run_id)
@@ -192,12 +199,24 @@ def rehearse(package: Path | None) -> float:
         say(f"{len(order_ids)} rows read back from {TABLE} through the S3 Tables catalog")
         check_dlq(rest, job_id, cluster.kafka.address, settings["DLQ_TOPIC"], BAD_RECORD)
         say(f"the bad record is in {settings['DLQ_TOPIC']}")
-    except JobFailed as exc:
+    except (JobFailed, SubmitError) as exc:  # the job's own failure: its message is the reason
         raise RehearsalFailed(str(exc)) from None
     finally:
         cluster.stop()
         say("stopped everything it started")
-    return time.monotonic() - started
+    timings["seconds"] = round(time.monotonic() - started, 1)
+
+
+def record(timings: dict[str, float], about: dict[str, object]) -> Path:
+    """The run's figures, with the machine they were measured on (the README quotes this file)."""
+    about["load_at_end"] = os.getloadavg()
+    when = datetime.now(UTC)
+    out = RESULTS / f"aws-rehearsal-{when.date()}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps({"when": when.isoformat(timespec="seconds"), **timings, "machine": about}, indent=2)
+    )
+    return out
 
 
 def main(
@@ -205,13 +224,14 @@ def main(
         Path | None, typer.Option(help="a zip made by `make package` (default: build it now)")
     ] = None,
 ) -> None:
+    about, timings = machine(), {}
     try:
-        seconds = rehearse(package)
+        rehearse(package, timings)
     except RehearsalFailed as exc:
         console.print(f"[bold red]\\[aws-rehearsal] FAILED[/bold red]: {exc}")
         console.print(f"logs: {RUN}")
         sys.exit(1)
-    say(f"[green]passed[/green] in {seconds:.0f} s")
+    say(f"[green]passed[/green] in {timings['seconds']:.0f} s (figures in {record(timings, about)})")
 
 
 if __name__ == "__main__":
