@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 import zipfile
@@ -49,6 +50,7 @@ TABLE = "analytics.orders"
 VALID_ORDERS = 20
 # Generous: CI machines are shared (a JVM took 60 s to boot here at a load of 18 on 2 cores).
 BOOT_TIMEOUT = 240.0
+SUBMIT_TIMEOUT = 600.0  # `flink run` of a Python job starts a JVM and a Python driver
 BAD_RECORD = b'{"rehearsal": "a bad record", "order_amount": "not a number"'
 console = Console(stderr=True)
 
@@ -148,7 +150,7 @@ def deploy(cluster: Cluster, app: Path, groups: properties.Groups) -> str:
         *properties.run_arguments(groups, app),
     ]
     env = clean_env(**cluster.flink_config.env(), ORDERFLOW_PROPERTIES_FILE=str(props_file))
-    return run_submit(command, env, timeout=300)
+    return run_submit(command, env, timeout=SUBMIT_TIMEOUT)
 
 
 def publish(bootstrap: str, topic: str, run_id: str) -> set[str]:
@@ -199,7 +201,11 @@ def rehearse(package: Path | None, timings: dict[str, float]) -> None:
         say(f"{len(order_ids)} rows read back from {TABLE} through the S3 Tables catalog")
         check_dlq(rest, job_id, cluster.kafka.address, settings["DLQ_TOPIC"], BAD_RECORD)
         say(f"the bad record is in {settings['DLQ_TOPIC']}")
-    except (JobFailed, SubmitError) as exc:  # the job's own failure: its message is the reason
+    except (
+        JobFailed,
+        SubmitError,
+        subprocess.TimeoutExpired,
+    ) as exc:  # the job's own failure: its message is the reason
         raise RehearsalFailed(str(exc)) from None
     finally:
         cluster.stop()
