@@ -4,7 +4,7 @@ VENV := .venv/bin
 PYTEST := $(VENV)/pytest -q -p no:cacheprovider
 
 .PHONY: help setup engine images lint unit integration integration-containers features features-local \
-        test examples faults bench bench-readme demo up down submit local-up local-down status package clean
+        test examples faults bench bench-readme demo up down submit local-up local-down status package aws-rehearsal clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
@@ -90,3 +90,6 @@ package: setup  ## dist/order_ingest_job.zip for AWS Managed Flink (code + deps 
 
 clean: local-down  ## drop the run folders and reports
 	rm -rf .run reports
+
+aws-rehearsal: setup  ## the zip of `make package` on a Managed-Flink-shaped Flink (stock lib/) against S3 Tables (MiniStack)
+	$(VENV)/python -m scripts.aws_rehearsal

@@ -37,11 +37,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.latency import orders
-from bench.machine import hardware
 from fixtures.flink_rest import FlinkRest
 from fixtures.flink_submit import JOB_NAME
 from fixtures.iceberg import TableReader, catalog_from
 from fixtures.local.stack import LocalProcessStack
+from fixtures.machine import machine
 from fixtures.stack import ORDERS_TOPIC, Pausable, Stack
 from fixtures.waits import Probe, wait_for
 from producer.publishing import DeliveryLog, KafkaPublisher
@@ -251,7 +251,7 @@ def main() -> None:
     if not chosen:
         parser.error(f"--fault: choose among {list(matrix)}")
 
-    about = {**hardware(), "load_at_start": os.getloadavg()}
+    about = machine()
     stack = LocalProcessStack(args.run_dir).start(clean=True)
     outcomes: list[Outcome] = []
     title = f"{args.events:,} orders at {args.rate:,.0f}/s per fault, local provider"

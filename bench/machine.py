@@ -12,19 +12,9 @@ from pathlib import Path
 
 from bench.results import Machine
 from fixtures import paths
+from fixtures.machine import hardware
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def hardware() -> dict[str, object]:
-    """cpus, cpu model, memory: the crash matrix (bench_faults.py) records these too."""
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), platform.processor()
-    )
-    meminfo = Path("/proc/meminfo").read_text().splitlines()
-    memory_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
-    return {"cpus": os.cpu_count() or 0, "cpu": cpu, "memory_gib": round(memory_kb / 2**20, 1)}
 
 
 def _jar_version(folder: Path, pattern: str) -> str:

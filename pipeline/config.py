@@ -16,7 +16,11 @@ from pathlib import Path
 
 from pipeline.dead_letters import DLQ_MAX_REQUEST_BYTES, DLQ_PAYLOAD_MAX_BYTES, dlq_record_max_bytes
 
-AWS_PROPERTIES_FILE = Path("/etc/flink/application_properties.json")
+# Where AWS Managed Flink writes the application's property groups. The AWS rehearsal (a stock
+# Flink on this machine, scripts/aws_rehearsal.py) cannot write /etc: it names its copy here.
+AWS_PROPERTIES_FILE = Path(
+    os.environ.get("ORDERFLOW_PROPERTIES_FILE") or "/etc/flink/application_properties.json"
+)
 DEPLOYMENT_ENVS = ("local", "aws")
 # "group" resumes where the previous deployment's last checkpoint committed its offsets (the same
 # checkpoint that committed its Iceberg files), falling back to the earliest offset for a new group.
@@ -117,6 +121,8 @@ class JobConfig:
                 warehouse=read.text("ICEBERG_CATALOG_WAREHOUSE"),  # the table bucket ARN
                 region=region,
                 sigv4=True,
+                # Unset on AWS (S3's regional endpoint); an S3 Tables emulator's address otherwise.
+                s3_endpoint=read.text("ICEBERG_CATALOG_S3_ENDPOINT", default="") or None,
             )
             kafka_properties = _msk_iam_properties() if read.flag("KAFKA_IAM_AUTH", default=True) else {}
         else:

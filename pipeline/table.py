@@ -28,9 +28,11 @@ def ensure_table(config: JobConfig) -> bool:
     for key, value in config.catalog.properties().items():
         if key != "type":
             properties.put("type" if key == "catalog-type" else key, value)
-    catalog = iceberg.CatalogUtil.buildIcebergCatalog(
-        config.catalog.name, properties, jvm.org.apache.hadoop.conf.Configuration()
-    )
+    # The Hadoop configuration Flink's own Iceberg catalog gets: on a Flink without Hadoop in lib/
+    # (AWS Managed Flink) Hadoop's classes exist only relocated inside the uber jar, so the job
+    # never names them itself (compose/jvm/msf/.../HadoopUtils.java).
+    hadoop_conf = iceberg.flink.FlinkCatalogFactory.clusterHadoopConf()
+    catalog = iceberg.CatalogUtil.buildIcebergCatalog(config.catalog.name, properties, hadoop_conf)
     try:
         levels = gateway.new_array(jvm.java.lang.String, 1)  # Namespace.of(String...) wants an array
         levels[0] = config.database

@@ -1,12 +1,19 @@
-"""`make package`: the zip AWS Managed Flink runs for a PyFlink application.
+"""`make package`: the one zip AWS Managed Flink runs, for every job orderflow.toml declares.
 
-    dist/order_ingest_job.zip
-      main.py                          entry point (application property python=main.py)
-      pipeline/ producer/contract.py…  the job and the contract it imports, from the working tree
-      python-packages/                 the job's Python dependencies (pydantic), manylinux cp311 wheels
-      lib/pyflink-dependencies.jar     every Java dependency, shaded into one jar from compose/jvm/pom.xml
+    dist/orderflow.zip
+      main.py                     entry point (run option python=main.py): runs the job the
+                                  ORDERFLOW_JOB property names, one of the declared jobs
+      src/pipeline/ src/producer/…  the jobs and the contract modules they import (run option
+                                  pyFiles=src/: Flink puts the folder itself on the Python
+                                  workers' path, so `import pipeline` works in a UDF)
+      python-packages/            the jobs' Python dependencies ([project].dependencies of
+                                  pyproject.toml), manylinux cp311 wheels (pyFiles too)
+      lib/pyflink-dependencies.jar  every Java dependency, shaded into one jar from
+                                  compose/jvm/pom.xml (run option jarfile)
 
-No local path goes in: every setting is read from the runtime property groups (pipeline/config.py).
+One zip for all jobs: one Managed Flink application per job, each with its own ORDERFLOW_JOB.
+A job newly declared in orderflow.toml is packaged with no change here. No local path goes in:
+every setting is read from the runtime property groups (pipeline/config.py).
 """
 
 from __future__ import annotations
@@ -17,23 +24,40 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import zipfile
 from pathlib import Path
 
+from fixtures.declaration import Declaration, load_declaration
+
 ROOT = Path(__file__).resolve().parent.parent
 UBER_JAR = ROOT / ".cache" / "jvm-uber" / "pyflink-dependencies.jar"
-ENTRY_POINT = '''"""AWS Managed Flink entry point: runs order_ingest_job (configuration from property groups)."""
+JAR_IN_ZIP = "lib/pyflink-dependencies.jar"
+SOURCES_IN_ZIP = "src"
+PACKAGES_IN_ZIP = "python-packages"
+DEFAULT_OUTPUT = ROOT / "dist" / "orderflow.zip"
+JOB_PROPERTY = "ORDERFLOW_JOB"
+_SKIPPED = {"__pycache__", "jvm"}  # Java sources are compiled into the uber jar
+
+ENTRY_POINT = '''"""AWS Managed Flink entry point: runs the declared job the {prop} property names."""
+import importlib
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python-packages"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The driver runs from the unpacked zip; the workers get these folders through pyFiles.
+sys.path[:0] = [os.path.join(HERE, "{src}"), os.path.join(HERE, "{packages}")]
 
-from pipeline.order_ingest_job import main  # noqa: E402
+JOBS = {jobs!r}
 
 if __name__ == "__main__":
-    main()
+    from pipeline.config import ConfigError, load_settings
+
+    name = load_settings().get("{prop}", "")
+    if name not in JOBS:
+        raise ConfigError(f"{prop}={{name!r}}: must be one of {{', '.join(JOBS)}}")
+    importlib.import_module(JOBS[name]).main()
 '''
-PYTHON_DEPENDENCIES = ["pydantic>=2.6,<3"]
 
 
 def build_uber_jar() -> Path:
@@ -42,6 +66,12 @@ def build_uber_jar() -> Path:
         check=True,
     )
     return UBER_JAR
+
+
+def python_dependencies() -> list[str]:
+    """The base dependencies of pyproject.toml: what the Flink env installs besides apache-flink."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return list(project["dependencies"])
 
 
 def download_python_dependencies(target: Path) -> None:
@@ -62,10 +92,17 @@ def download_python_dependencies(target: Path) -> None:
             "3.11",
             "--implementation",
             "cp",
-            *PYTHON_DEPENDENCIES,
+            *python_dependencies(),
         ],
         check=True,
     )
+
+
+def job_modules(declaration: Declaration) -> dict[str, str]:
+    """Each declared job's entry script as a module name (`pipeline/x.py` → `pipeline.x`)."""
+    return {
+        name: ".".join(spec.entry.with_suffix("").parts) for name, spec in sorted(declaration.jobs.items())
+    }
 
 
 def _producer_imports(source: Path) -> set[str]:
@@ -78,15 +115,16 @@ def _producer_imports(source: Path) -> set[str]:
     }
 
 
-def job_sources() -> list[Path]:
-    """The job's own Python files: pipeline/ whole but its Java sources (compiled into the uber
-    jar), and the producer modules it imports, followed transitively (the contract and what it
-    needs; not the producer's CLI or Kafka code)."""
-    skipped = {"__pycache__", "jvm"}
+def job_sources(declaration: Declaration) -> list[Path]:
+    """The jobs' own files: every package holding a declared job's entry, whole (but its Java
+    sources), and the producer modules they import, followed transitively (the contract and
+    what it needs; not the producer's CLI or Kafka code)."""
+    packages = sorted({spec.entry.parts[0] for spec in declaration.jobs.values()})
     files = [
         p
-        for p in (ROOT / "pipeline").rglob("*")
-        if p.is_file() and not skipped & set(p.relative_to(ROOT).parts)
+        for package in packages
+        for p in (declaration.root / package).rglob("*")
+        if p.is_file() and not _SKIPPED & set(p.relative_to(declaration.root).parts)
     ]
     wanted = set().union(*(_producer_imports(p) for p in files if p.suffix == ".py"))
     modules: set[str] = set()
@@ -94,28 +132,40 @@ def job_sources() -> list[Path]:
         module = wanted.pop()
         modules.add(module)
         wanted |= _producer_imports(ROOT / "producer" / f"{module}.py") - modules
-    return (
-        files + [ROOT / "producer" / "__init__.py"] + [ROOT / "producer" / f"{m}.py" for m in sorted(modules)]
+    if modules:
+        files += [
+            ROOT / "producer" / "__init__.py",
+            *(ROOT / "producer" / f"{m}.py" for m in sorted(modules)),
+        ]
+    return files
+
+
+def entry_point(declaration: Declaration) -> str:
+    return ENTRY_POINT.format(
+        prop=JOB_PROPERTY, src=SOURCES_IN_ZIP, packages=PACKAGES_IN_ZIP, jobs=job_modules(declaration)
     )
 
 
-def build(output: Path) -> Path:
+def build(output: Path = DEFAULT_OUTPUT, declaration: Declaration | None = None) -> Path:
     started = time.monotonic()
+    declaration = declaration or load_declaration(ROOT / "orderflow.toml")
     jar = build_uber_jar()
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        packages = Path(scratch) / "python-packages"
+        packages = Path(scratch) / PACKAGES_IN_ZIP
         download_python_dependencies(packages)
         with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("main.py", ENTRY_POINT)
-            for source in job_sources():
-                archive.write(source, source.relative_to(ROOT).as_posix())
+            archive.writestr("main.py", entry_point(declaration))
+            for source in job_sources(declaration):
+                archive.write(source, f"{SOURCES_IN_ZIP}/{source.relative_to(ROOT).as_posix()}")
             for path in sorted(packages.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    archive.write(path, ("python-packages" / path.relative_to(packages)).as_posix())
-            archive.write(jar, "lib/pyflink-dependencies.jar")
+                    archive.write(path, f"{PACKAGES_IN_ZIP}/{path.relative_to(packages).as_posix()}")
+            archive.write(jar, JAR_IN_ZIP)
     size = output.stat().st_size / 1e6
-    print(f"{output} ({size:.0f} MB) built in {time.monotonic() - started:.0f}s")
+    print(
+        f"{output} ({size:.0f} MB, jobs: {', '.join(declaration.jobs)}) built in {time.monotonic() - started:.0f}s"
+    )
     return output
 
 
@@ -123,7 +173,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--output", type=Path, default=ROOT / "dist" / "order_ingest_job.zip")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     build(parser.parse_args().output)
 
 

@@ -1,0 +1,43 @@
+"""`make package` follows the declaration: every declared job is in the zip's entry point and its
+sources, with no change to scripts/package.py when a job is added."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fixtures.declaration import load_declaration
+from scripts.package import ROOT, entry_point, job_modules, job_sources
+
+TOML = """
+[topics."orders.created.v1"]
+[jobs.order_ingest_job]
+entry = "pipeline/order_ingest_job.py"
+reads = ["orders.created.v1"]
+[jobs.new_job]
+entry = "pipeline/new_job.py"
+reads = ["orders.created.v1"]
+"""
+
+
+def test_a_newly_declared_job_is_packaged_with_no_code_change(tmp_path: Path) -> None:
+    (tmp_path / "pipeline").mkdir()
+    (tmp_path / "pipeline" / "order_ingest_job.py").write_text("from producer.contract import X\n")
+    (tmp_path / "pipeline" / "new_job.py").write_text("")
+    (tmp_path / "orderflow.toml").write_text(TOML)
+    declaration = load_declaration(tmp_path / "orderflow.toml")
+    assert job_modules(declaration) == {
+        "new_job": "pipeline.new_job",
+        "order_ingest_job": "pipeline.order_ingest_job",
+    }
+    assert "'new_job': 'pipeline.new_job'" in entry_point(declaration)
+    sources = {p.name for p in job_sources(declaration)}
+    assert {"new_job.py", "order_ingest_job.py", "contract.py"} <= sources
+    assert "cli.py" not in sources
+
+
+def test_this_repos_jobs_are_all_in_the_entry_point() -> None:
+    declaration = load_declaration(ROOT / "orderflow.toml")
+    entry = entry_point(declaration)
+    for name in declaration.jobs:
+        assert repr(name) in entry
+    compile(entry, "main.py", "exec")
