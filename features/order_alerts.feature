@@ -1,11 +1,12 @@
 Feature: Suspicious orders raise alerts, once each
   Risk watches orders.alerts.v1 and the table analytics.order_alerts. order_alerts_job raises an
   alert when an order breaks one of the rules in pipeline/alerting_rules.yaml: a large order for
-  its currency, two orders by one user within five minutes, an order placed between 01:00 and
-  05:00 UTC. Each alert names its rule, severity, user and orders, and the event-time window they
-  fall in; the same orders never raise the same alert twice. Not even when the TaskManager dies
-  with alert windows open (the last scenario): the job restarts from its last checkpoint, and
-  alerts reach the topic in Kafka transactions committed with it.
+  its currency, two orders by one user within five minutes, five within an hour, an amount far
+  above the user's usual, an order placed between 01:00 and 05:00 UTC. Each alert names its rule,
+  severity, user and orders, and the event-time window they fall in; the same orders never raise
+  the same alert twice. Not even when the TaskManager dies with alert windows open (the last
+  scenario): the job restarts from its last checkpoint, and alerts reach the topic in Kafka
+  transactions committed with it.
 
   A job's watermark only moves forward, and other features publish orders dated today: these
   scenarios date their orders in 2027, each on a later day than the one before it. Windowed rules
@@ -87,6 +88,27 @@ Feature: Suspicious orders raise alerts, once each
       | large_order  | high     | u-1     | ord-1        | 2027-01-08T12:00:00Z | 2027-01-08T12:00:00Z |
       | rapid_orders | medium   | u-1     | ord-1, ord-2 | 2027-01-08T12:00:00Z | 2027-01-08T12:02:00Z |
     And the Flink job "order_alerts_job" has not restarted
+
+  Scenario: Five orders by one user within an hour are an order spike
+    When these events are published to "orders.created.v1":
+      | order_id | user_id | event_time           | order_amount | currency |
+      | ord-1    | u-1     | 2027-01-09T10:00:00Z | 20.00        | EUR      |
+      | ord-2    | u-1     | 2027-01-09T10:06:00Z | 20.00        | EUR      |
+      | ord-3    | u-1     | 2027-01-09T10:12:00Z | 20.00        | EUR      |
+      | ord-4    | u-1     | 2027-01-09T10:18:00Z | 20.00        | EUR      |
+      | ord-5    | u-1     | 2027-01-09T10:24:00Z | 20.00        | EUR      |
+      | ord-6    | u-2     | 2027-01-09T10:00:00Z | 20.00        | EUR      |
+      | ord-7    | u-2     | 2027-01-09T10:20:00Z | 20.00        | EUR      |
+      | ord-8    | u-2     | 2027-01-09T10:40:00Z | 20.00        | EUR      |
+      | ord-9    | u-2     | 2027-01-09T11:00:00Z | 20.00        | EUR      |
+      | ord-10   | u-2     | 2027-01-09T11:20:00Z | 20.00        | EUR      |
+    And event time advances to "2027-01-09T11:30:00Z" on every partition of "orders.created.v1"
+    Then the watermark of "order_alerts_job" eventually passes "2027-01-09T11:25:00Z"
+    When event time advances to "2027-01-09T11:40:00Z" on every partition of "orders.created.v1"
+    Then the watermark of "order_alerts_job" eventually passes "2027-01-09T11:35:00Z"
+    And exactly these alerts of this scenario are raised, on "orders.alerts.v1" and in "analytics.order_alerts":
+      | rule        | severity | user_id | order_ids                         | window_start         | window_end           |
+      | order_spike | high     | u-1     | ord-1, ord-2, ord-3, ord-4, ord-5 | 2027-01-09T10:00:00Z | 2027-01-09T10:24:00Z |
 
   Scenario: An amount far above the user's usual orders is a statistical outlier
     When these events are published to "orders.created.v1":

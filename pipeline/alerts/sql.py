@@ -91,26 +91,38 @@ def single_order_alerts_sql(rules: Rules) -> str | None:
 ) WHERE seen = 1"""
 
 
-def orders_in_window_sql(name: str, rule: OrdersInWindow) -> str | None:
+def orders_in_window_sql(windows: Sequence[tuple[str, OrdersInWindow]]) -> str | None:
     """≥ min_orders orders of one user within `within_minutes` of event time (rapid_orders,
     order_spike): an OVER window per user on the rowtime. Flink emits each order's row once the
     watermark has passed it, in event-time order, with the user's orders of the preceding minutes:
     every order that completes such a run raises an alert naming the run's orders.
 
+    The rules' windows are chained, each OVER the previous one's rows, never side by side over
+    the same input: two OVER windows that differ only in their length have the same digest in
+    Flink's planner (the length is a window constant, outside the digest), and it keeps one of
+    the two: order_spike ran over rapid_orders' 5 minutes and raised nothing (EXPLAIN showed it).
+
     An order that arrives behind the watermark (`late`) is left out: the OVER operator only
     recognises late rows until it cleans a user's state up (1.5 windows after the last order),
     and after that would raise the same alert again for a re-sent order."""
-    if not rule.enabled:
+    enabled = [(name, rule) for name, rule in windows if rule.enabled]
+    if not enabled:
         return None
-    return f"""SELECT {_alert_select(name, rule.severity, "ids", "first_time", "event_time")}
-FROM (
-  SELECT user_id, event_time,
-    COUNT(*) OVER w AS n, LISTAGG(order_id) OVER w AS ids, MIN(event_time) OVER w AS first_time
-  FROM alert_orders WHERE NOT late
+    chain = "(SELECT user_id, order_id, event_time, event_rowtime FROM alert_orders WHERE NOT late)"
+    for name, rule in enabled:
+        chain = f"""(
+  SELECT *, COUNT(*) OVER w AS {name}_n, LISTAGG(order_id) OVER w AS {name}_ids,
+    MIN(event_time) OVER w AS {name}_first
+  FROM {chain}
   WINDOW w AS (
     PARTITION BY user_id ORDER BY event_rowtime
     RANGE BETWEEN INTERVAL '{rule.within_minutes}' MINUTE PRECEDING AND CURRENT ROW)
-) WHERE n >= {rule.min_orders}"""
+)"""
+    return "\nUNION ALL\n".join(
+        f"SELECT {_alert_select(name, rule.severity, f'{name}_ids', f'{name}_first', 'event_time')}\n"
+        f"FROM {chain} WHERE {name}_n >= {rule.min_orders}"
+        for name, rule in enabled
+    )
 
 
 def statistical_outlier_sql(rule: StatisticalOutlier) -> str | None:
@@ -139,8 +151,7 @@ FROM (
 def alerts_sql(rules: Rules) -> str:
     """Every enabled rule's alerts in ALERT_COLUMNS order (detected_at added last)."""
     windowed = (
-        orders_in_window_sql("rapid_orders", rules.rapid_orders),
-        orders_in_window_sql("order_spike", rules.order_spike),
+        orders_in_window_sql([("rapid_orders", rules.rapid_orders), ("order_spike", rules.order_spike)]),
         statistical_outlier_sql(rules.statistical_outlier),
     )
     parts = [sql for sql in (single_order_alerts_sql(rules), *windowed) if sql]

@@ -28,9 +28,15 @@ def _with(document: dict[str, Any], rule: str, **changes: Any) -> dict[str, Any]
     return changed
 
 
-def test_the_shipped_rules_file_is_valid_with_every_rule_but_the_spike_on() -> None:
+def test_the_shipped_rules_file_is_valid_with_every_rule_on() -> None:
     rules = load_rules()
-    assert rules.enabled() == ["large_order", "rapid_orders", "unusual_hour", "statistical_outlier"]
+    assert rules.enabled() == [
+        "large_order",
+        "rapid_orders",
+        "unusual_hour",
+        "order_spike",
+        "statistical_outlier",
+    ]
     assert (rules.order_spike.min_orders, rules.order_spike.within_minutes) == (5, 60)
     assert rules.large_order.thresholds["EUR"] == Decimal("1000.00")
     assert (rules.rapid_orders.min_orders, rules.rapid_orders.within_minutes) == (2, 5)
