@@ -12,6 +12,9 @@ watermark is assigned:
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+
 MARKER_HEADER = "orderflow-marker"
 EVENT_TIME_MARKER = b"event-time"
 
@@ -19,3 +22,9 @@ EVENT_TIME_MARKER = b"event-time"
 def not_a_marker_sql(headers_column: str = "headers") -> str:
     """The Flink SQL condition that keeps a record only when it is not a marker."""
     return f"{headers_column}['{MARKER_HEADER}'] IS NULL"
+
+
+def event_time_marker(event_time_field: str, moment: datetime) -> tuple[bytes, tuple[tuple[str, bytes], ...]]:
+    """The value and headers of a marker that moves a job's watermark to `moment` (UTC, ms)."""
+    instant = moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return json.dumps({event_time_field: instant}).encode(), ((MARKER_HEADER, EVENT_TIME_MARKER),)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -19,6 +20,7 @@ from confluent_kafka import KafkaError, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from producer.generate import GeneratedEvent
+from producer.markers import event_time_marker
 from producer.publishing import (
     BrokerUnreachable,
     KafkaPublisher,
@@ -146,6 +148,18 @@ class OrderPublisher:
     ) -> None:
         """Send arbitrary bytes (tests of the DLQ path): no validation, no changes."""
         self._core.send(self.topic, _as_bytes(key), _as_bytes(value), _header_list(headers))
+
+    def advance_event_time(self, moment: datetime, event_time_field: str = "event_time") -> int:
+        """An event-time marker (producer/markers.py) at `moment` into every partition of the
+        topic: each job reading it moves its watermark there, none takes it for an order. Returns
+        how many partitions got one."""
+        info = self.topic_info()
+        if info is None:
+            raise ValueError(f"topic {self.topic!r} does not exist: no partition to move event time on")
+        value, headers = event_time_marker(event_time_field, moment)
+        for partition in range(info.partitions):
+            self._core.send(self.topic, None, value, _header_list(headers), partition=partition)
+        return info.partitions
 
     def poll(self, timeout: float = 0.0) -> None:
         """Serve delivery reports; waits up to `timeout` seconds for one (a pacing wait that works)."""
