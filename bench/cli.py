@@ -69,7 +69,9 @@ def run(
         int | None, typer.Option(help="records for the producer and its yardstick")
     ] = None,
     parallelism: Annotated[list[int] | None, typer.Option(help="throughput parallelisms")] = None,
-    interval: Annotated[list[float] | None, typer.Option(help="checkpoint intervals for latency, s")] = None,
+    interval: Annotated[
+        list[float] | None, typer.Option(help="checkpoint intervals for the latency sections, s")
+    ] = None,
     rate: Annotated[float, typer.Option(help="orders/s for the latency sections")] = 100,
     seconds: Annotated[int | None, typer.Option(help="seconds of traffic per latency measurement")] = None,
     checkpoint_ms: Annotated[int, typer.Option(help="checkpoint interval of the throughput runs")] = 5000,
@@ -128,14 +130,13 @@ def _plan(
             )
         return runs
 
+    intervals_ms = [round(seconds * 1000) for seconds in o["intervals_s"]]
     steps: dict[Name, Callable[[], list[Section]]] = {
         Name.producer: lambda: [producer.section(stack, o["producer_events"])],
         Name.pipeline: lambda: [throughput.pipeline_section(throughput_runs(), o["checkpoint_ms"])],
         Name.stateful: lambda: [throughput.stateful_section(throughput_runs(), o["checkpoint_ms"])],
-        Name.latency: lambda: [
-            latency.section(stack, [round(s * 1000) for s in o["intervals_s"]], o["rate"], o["seconds"])
-        ],
-        Name.alerts: lambda: [alerts.section(stack, o["rate"], o["seconds"])],
+        Name.latency: lambda: [latency.section(stack, intervals_ms, o["rate"], o["seconds"])],
+        Name.alerts: lambda: [alerts.section(stack, intervals_ms, o["rate"], o["seconds"])],
         Name.boot: lambda: [boot.section(stack, peaks_at_boot)],  # last: peak RSS over the whole bench
     }
     return [(str(name), steps[name]) for name in chosen]

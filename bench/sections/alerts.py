@@ -79,9 +79,9 @@ class TopicWatcher:
         self.consumer.close()
 
 
-def section(stack: Stack, rate: float, seconds: float) -> Section:
-    if JOB not in stack.declaration.jobs:
-        return Section(name="Alert latency", status="not measured", reason=f"{JOB} is not declared")
+def one_interval(stack: Stack, interval_ms: int, rate: float, seconds: float) -> list[list]:
+    """The job at one checkpoint interval on a topic, alert topic and table of its own: a row for
+    the alert topic, one for the table."""
     bootstrap = stack.endpoints.kafka_bootstrap
     topic, alerts_topic = f"bench.alerts.in.{fresh_name('t')}", f"bench.alerts.out.{fresh_name('t')}"
     table = fresh_name("bench_alerts")
@@ -96,6 +96,7 @@ def section(stack: Stack, rate: float, seconds: float) -> Section:
         "ALERTS_TABLE": table,
         "KAFKA_GROUP_ID": fresh_name("bench"),
         "KAFKA_STARTING_OFFSETS": "earliest",
+        "CHECKPOINT_INTERVAL_MS": str(interval_ms),
     }
     job_id = ""
     try:  # from here on the watcher's consumer is closed whatever fails, the submission included
@@ -112,29 +113,39 @@ def section(stack: Stack, rate: float, seconds: float) -> Section:
         watcher.close()
         if job_id:
             stack.cancel_job(job_id)
-    checkpoint_ms = int(stack.job_environment()["CHECKPOINT_INTERVAL_MS"])
     in_table = first_visible(catalog.load_table(f"analytics.{table}"), "order_ids", set(sent))
-    rows = [
-        latency_row(where, sent, seen)
+    return [
+        [interval_ms / 1000, *latency_row(where, sent, seen)]
         for where, seen in (
             ("topic (read_committed)", watcher.seen),
             ("Iceberg analytics.order_alerts", in_table),
         )
     ]
-    on_topic = rows[0][3]
+
+
+def section(stack: Stack, intervals_ms: list[int], rate: float, seconds: float) -> Section:
+    if JOB not in stack.declaration.jobs:
+        return Section(name="Alert latency", status="not measured", reason=f"{JOB} is not declared")
+    rows = [row for interval in intervals_ms for row in one_interval(stack, interval, rate, seconds)]
+    on_topic = {row[0]: row[4] for row in rows if str(row[1]).startswith("topic")}
+    met = sorted(interval for interval, p95 in on_topic.items() if p95 is not None and p95 < GOAL_SECONDS)
+    test_s = int(stack.job_environment()["CHECKPOINT_INTERVAL_MS"]) / 1000
+    at_test = on_topic.get(test_s)
     table_out = Table(
-        title=f"Alert latency: publish → large_order alert, {JOB} at {rate:g} orders/s, checkpoint {checkpoint_ms / 1000:g} s",
-        columns=["alert seen on", *LATENCY_COLUMNS],
+        title=f"Alert latency: publish → large_order alert, {JOB} at {rate:g} orders/s",
+        columns=["checkpoint (s)", "alert seen on", *LATENCY_COLUMNS],
         rows=rows,  # type: ignore[arg-type]
         notes=[
             "publish = when the order was handed to the Kafka client; topic = when a read_committed consumer got "
-            "the alert; Iceberg = commit time of the snapshot that first holds the alert row; the first "
-            f"{WARM_UP_SECONDS} s of orders not counted",
-            f"goal: p95 < {GOAL_SECONDS:g} s on the topic: {verdict(on_topic, on_topic is not None and on_topic < GOAL_SECONDS, ' s')}",
+            "the alert (the job writes it in a Kafka transaction committed with the checkpoint); Iceberg = commit "
+            f"time of the snapshot that first holds the alert row; the first {WARM_UP_SECONDS} s of orders not counted",
+            f"goal: p95 < {GOAL_SECONDS:g} s on the topic: at the test stack's {test_s:g} s checkpoints "
+            f"{verdict(at_test, at_test is not None and at_test < GOAL_SECONDS, ' s')}; met at "
+            + (", ".join(f"{interval:g} s" for interval in met) if met else "no interval measured"),
         ],
     )
     return Section(
         name="Alert latency",
         tables=[table_out],
-        figures={"topic_p95_s": on_topic, "table_p95_s": rows[1][3]},
+        figures={f"topic_p95_s_at_{interval:g}s": p95 for interval, p95 in on_topic.items()},
     )
