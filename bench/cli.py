@@ -20,7 +20,7 @@ from rich.table import Table as RichTable
 from bench import render as rendering
 from bench.machine import machine
 from bench.results import RESULTS_DIR, Results, Section, Table, latest
-from bench.sections import alerts, boot, latency, producer, throughput
+from bench.sections import alerts, boot, latency, producer, scenario, throughput
 from fixtures.local.stack import LocalProcessStack
 from fixtures.process import rss_mb
 
@@ -36,6 +36,7 @@ class Name(StrEnum):
     stateful = "stateful"
     latency = "latency"
     alerts = "alerts"
+    scenario = "scenario"
     boot = "boot"
 
 
@@ -137,6 +138,7 @@ def _plan(
         Name.stateful: lambda: [throughput.stateful_section(throughput_runs(), o["checkpoint_ms"])],
         Name.latency: lambda: [latency.section(stack, intervals_ms, o["rate"], o["seconds"])],
         Name.alerts: lambda: [alerts.section(stack, intervals_ms, o["rate"], o["seconds"])],
+        Name.scenario: lambda: [scenario.section(stack)],
         Name.boot: lambda: [boot.section(stack, peaks_at_boot)],  # last: peak RSS over the whole bench
     }
     return [(str(name), steps[name]) for name in chosen]
