@@ -10,6 +10,7 @@ Writes bench/results/flavours-<date>-<host>.json (the machine's facts as `make b
 from __future__ import annotations
 
 import os
+import shutil
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +75,14 @@ def suite_row(flavour: str, junit: Path) -> list[object]:
         suite.get("timestamp", "?")[:16].replace("T", " "),
         _relative(junit),
     ]
+
+
+def keep_junit(junit: Path, flavour: str, results: Results, out: Path) -> Path:
+    """A copy of the JUnit file next to the results file (reports/ is not kept in git)."""
+    kept = out / f"flavours-{results.started:%Y-%m-%d}-{results.machine.host}-junit-{flavour}.xml"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(junit, kept)
+    return kept
 
 
 def _round(value: float | None) -> float | None:
@@ -142,8 +151,14 @@ def run(
                     "started (UTC)",
                     "JUnit file",
                 ],
-                rows=[suite_row(flavour, Path(file)) for flavour, file in suites.items()],  # type: ignore[misc]
-                notes=["time: pytest's own, stack boot and every job's submission included"],
+                rows=[
+                    suite_row(flavour, keep_junit(Path(file), flavour, results, out))
+                    for flavour, file in suites.items()
+                ],  # type: ignore[misc]
+                notes=[
+                    "tests: the scenarios of features/ as pytest counts them; time: pytest's own, stack "
+                    "boot and every job's submission included; one full run of each flavour, one after the other"
+                ],
             )
         )
     results.sections.append(Section(name="Catalog flavours", tables=tables))

@@ -19,7 +19,10 @@ def markers(tag: str | None = None) -> tuple[str, str]:
     """The block's two marker comments; a `tag` names another block (bench/flavours.py's)."""
     if tag is None:
         return BEGIN, END
-    return BEGIN.replace("bench:begin", f"bench:{tag}:begin"), END.replace("bench:end", f"bench:{tag}:end")
+    begin = BEGIN.replace("bench:begin", f"bench:{tag}:begin").replace(
+        "`make bench-readme`", f"`python -m bench.{tag} render`"
+    )
+    return begin, END.replace("bench:end", f"bench:{tag}:end")
 
 
 class StaleBlock(AssertionError):

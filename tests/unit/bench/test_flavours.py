@@ -38,3 +38,7 @@ def test_the_tagged_block_is_checked_apart_from_the_main_one(tmp_path: Path) -> 
     assert render.check(readme, tmp_path, TAG).name == "flavours-2026-11-30-sample-host.json"
     with pytest.raises(render.StaleBlock, match="not what"):
         render.check(readme.replace("150,000", "250,000"), tmp_path, TAG)
+
+
+def test_the_readme_flavours_block_is_what_its_results_file_renders() -> None:
+    render.check((render.REPO / "README.md").read_text(), tag=TAG)
