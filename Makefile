@@ -3,11 +3,11 @@ SHELL := /bin/bash
 VENV := .venv/bin
 PYTEST := $(VENV)/pytest -q -p no:cacheprovider
 
-.PHONY: help setup engine images lint unit integration integration-containers features features-local \
+.PHONY: help setup engine images lint unit integration integration-containers features features-local features-s3tables bench-flavours \
         test examples faults bench bench-readme demo up down submit local-up local-down status package aws-rehearsal clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-22s %s\n", $$1, $$2}'
 
 setup:  ## both Python envs + every JVM jar from Maven Central (idempotent; seconds when cached)
 	@scripts/setup.sh
@@ -48,6 +48,15 @@ features-local: setup  ## the Gherkin acceptance suite on the local provider (no
 	@mkdir -p reports
 	$(PYTEST) features --stack=local --junitxml=reports/junit-features-local.xml \
 	  --cucumberjson=reports/cucumber-local.json
+
+features-s3tables: setup  ## the acceptance suite on the local provider against S3 Tables (MiniStack), the job in its aws configuration
+	@mkdir -p reports
+	$(PYTEST) features --stack=local --catalog=s3tables --junitxml=reports/junit-features-s3tables.xml \
+	  --cucumberjson=reports/cucumber-s3tables.json
+
+bench-flavours: setup  ## boot + RSS of both catalog flavours, and the suite times of `make features-local` and `make features-s3tables`
+	$(VENV)/python -m bench.flavours run --junit rest=reports/junit-features-local.xml \
+	  --junit s3tables=reports/junit-features-s3tables.xml
 
 examples: setup  ## examples/page_views: another repo's declaration, job and features, on the local provider
 	@mkdir -p reports

@@ -15,6 +15,16 @@ SOURCE = re.compile(r"\[(bench/results/[^\]\s]+\.json)\]")
 REPO = RESULTS_DIR.parent.parent
 
 
+def markers(tag: str | None = None) -> tuple[str, str]:
+    """The block's two marker comments; a `tag` names another block (bench/flavours.py's)."""
+    if tag is None:
+        return BEGIN, END
+    begin = BEGIN.replace("bench:begin", f"bench:{tag}:begin").replace(
+        "`make bench-readme`", f"`python -m bench.{tag} render`"
+    )
+    return begin, END.replace("bench:end", f"bench:{tag}:end")
+
+
 class StaleBlock(AssertionError):
     """The README's benchmark block differs from what its results file renders."""
 
@@ -75,34 +85,38 @@ def relative(path: Path) -> str:
     return str(path.resolve().relative_to(REPO))
 
 
-def block(results_file: Path) -> str:
-    return f"{BEGIN}\n{render(load(results_file), relative(results_file))}{END}"
+def block(results_file: Path, tag: str | None = None) -> str:
+    begin, end = markers(tag)
+    return f"{begin}\n{render(load(results_file), relative(results_file))}{end}"
 
 
-def replace_block(readme: str, new_block: str) -> str:
-    start, end = readme.find(BEGIN), readme.find(END)
+def replace_block(readme: str, new_block: str, tag: str | None = None) -> str:
+    begin, end_marker = markers(tag)
+    start, end = readme.find(begin), readme.find(end_marker)
     if start < 0 or end < start:
-        raise ValueError(f"the README has no benchmark block ({BEGIN} … {END})")
-    return readme[:start] + new_block + readme[end + len(END) :]
+        raise ValueError(f"the README has no benchmark block ({begin} … {end_marker})")
+    return readme[:start] + new_block + readme[end + len(end_marker) :]
 
 
-def current_block(readme: str) -> str:
-    start, end = readme.find(BEGIN), readme.find(END)
+def current_block(readme: str, tag: str | None = None) -> str:
+    begin, end_marker = markers(tag)
+    start, end = readme.find(begin), readme.find(end_marker)
     if start < 0 or end < start:
-        raise StaleBlock(f"the README has no benchmark block ({BEGIN} … {END})")
-    return readme[start : end + len(END)]
+        raise StaleBlock(f"the README has no benchmark block ({begin} … {end_marker})")
+    return readme[start : end + len(end_marker)]
 
 
-def check(readme: str, repo: Path = REPO) -> Path:
+def check(readme: str, repo: Path = REPO, tag: str | None = None) -> Path:
     """The README's block is what the results file it names renders; that file, or StaleBlock."""
-    found = current_block(readme)
+    found = current_block(readme, tag)
     named = SOURCE.search(found)
     if named is None:
         raise StaleBlock("the README's benchmark block names no results file")
     results_file = repo / named[1]
     if not results_file.exists():
         raise StaleBlock(f"the README's benchmark block names {named[1]}, which does not exist")
-    expected = f"{BEGIN}\n{render(load(results_file), named[1])}{END}"
+    begin, end = markers(tag)
+    expected = f"{begin}\n{render(load(results_file), named[1])}{end}"
     if found != expected:
         raise StaleBlock(
             f"the README's benchmark block is not what {named[1]} renders: run `make bench-readme`"

@@ -29,7 +29,14 @@ from rich.console import Console
 from fixtures import paths
 from fixtures.aws import properties
 from fixtures.aws.rehearsal_checks import RehearsalFailed, check_dlq, check_rows, s3tables_catalog
-from fixtures.aws.runtime import AWS_ENV, S3TablesServer, StockFlinkConfig, clean_env, msf_python
+from fixtures.aws.runtime import (
+    AWS_ENV,
+    S3TablesServer,
+    StockFlinkConfig,
+    clean_env,
+    ensure_table_bucket,
+    msf_python,
+)
 from fixtures.declaration import load_declaration
 from fixtures.flink_rest import FlinkRest, JobFailed
 from fixtures.flink_submit import SubmitError, run_submit
@@ -101,19 +108,6 @@ class Cluster:
             terminate(self.pids.pop(name), name=name)
 
 
-def create_table_bucket(endpoint: str) -> str:
-    import botocore.session  # botocore comes with MiniStack; boto3 is not needed for one call
-
-    client = botocore.session.get_session().create_client(
-        "s3tables",
-        endpoint_url=endpoint,
-        region_name=AWS_ENV["AWS_REGION"],
-        aws_access_key_id=AWS_ENV["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=AWS_ENV["AWS_SECRET_ACCESS_KEY"],
-    )
-    return str(client.create_table_bucket(name=TABLE_BUCKET)["arn"])
-
-
 def application_properties(cluster: Cluster, warehouse: str) -> properties.Groups:
     """The deploy file's groups with the emulator's addresses, and one group of keys only the
     rehearsal sets: IAM auth off, the emulator's catalog and S3 endpoints, fast checkpoints."""
@@ -177,7 +171,7 @@ def rehearse(package: Path | None, timings: dict[str, float]) -> None:
     cluster = Cluster(RUN, msf_python())
     try:
         cluster.start()
-        warehouse = create_table_bucket(cluster.s3tables.address)
+        warehouse = ensure_table_bucket(cluster.s3tables.address, TABLE_BUCKET)
         say(f"table bucket {warehouse}")
         groups = application_properties(cluster, warehouse)
         settings = properties.group(groups, properties.APP_GROUP)
