@@ -13,11 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from confluent_kafka import Consumer, TopicPartition
-
 from fixtures.progress import JobProgress, metric_name
 from fixtures.stack import Stack
-from fixtures.topics import ensure_topic
+from fixtures.topics import ensure_topic, last_offsets_of
 from fixtures.waits import Probe, wait_for
 from producer.generate import generate_orders
 from producer.publisher import OrderPublisher
@@ -35,19 +33,7 @@ def preload(bootstrap: str, topic: str, events: int, partitions: int) -> dict[tu
     with OrderPublisher(bootstrap, topic=topic, config={"linger.ms": 50, "batch.size": 1_000_000}) as out:
         for event in generate_orders(events, seed=1, start_time=datetime(2026, 11, 1, tzinfo=UTC)):
             out.publish(event)
-    return end_offsets(bootstrap, topic)
-
-
-def end_offsets(bootstrap: str, topic: str) -> dict[tuple[str, int], int]:
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-offsets"})
-    try:
-        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        highs = {
-            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions
-        }
-    finally:
-        consumer.close()
-    return {(topic, p): high - 1 for p, high in highs.items() if high > 0}
+    return last_offsets_of(bootstrap, topic)
 
 
 @dataclass(frozen=True)

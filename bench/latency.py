@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 from pyiceberg.manifest import DataFileContent, ManifestEntryStatus
 from pyiceberg.table import Table as IcebergTable
 
-from bench.jobs import end_offsets
 from fixtures.progress import JobProgress
 from fixtures.stack import Stack
+from fixtures.topics import last_offsets_of
 from fixtures.waits import wait_for
 from producer.publishing import DeliveryLog, KafkaPublisher
 
@@ -119,7 +119,7 @@ def publish_counted(
     published = publish_paced(stack.endpoints.kafka_bootstrap, topic, records, rate)
     rest = stack.rest()
     try:
-        progress = JobProgress(job, job_id, end_offsets(stack.endpoints.kafka_bootstrap, topic), rest)
+        progress = JobProgress(job, job_id, last_offsets_of(stack.endpoints.kafka_bootstrap, topic), rest)
         wait_for(f"{job} to commit every order", progress, timeout=300)
     finally:
         rest.close()
