@@ -1,3 +1,4 @@
+@event_time
 Feature: Customers are segmented by recency, frequency and monetary value
   Marketing reads analytics.customer_segments: one current row per customer with the event time of
   their last order (recency), their number of orders (frequency), what they spent in all

@@ -1,3 +1,4 @@
+@event_time
 Feature: Suspicious orders raise alerts, once each
   Risk watches orders.alerts.v1 and the table analytics.order_alerts. order_alerts_job raises an
   alert when an order breaks one of the rules in pipeline/alerting_rules.yaml: a large order for

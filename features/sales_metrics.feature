@@ -1,3 +1,4 @@
+@event_time
 Feature: Sales metrics per currency over the last hour, every five minutes
   The sales dashboard reads analytics.sales_metrics: for each currency and each hour-long window of
   event time, starting every five minutes, the revenue, the number of orders, the average order

@@ -117,6 +117,7 @@ def recover_jobmanager(request: pytest.FixtureRequest, stack: Stack, jobs: Jobs)
             # The session's jobs are now the resubmitted ones: the next steps and scenarios follow them.
             again = first if job.name == first.name else stack.submit_job(job.name)
             job.job_id, job.resumed_from = again.job_id, again.resumed_from
+            jobs.record(job)
 
     return _fault(request, "starting the JobManager again and resubmitting the jobs", recover)
 
