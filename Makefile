@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 PYTEST := $(VENV)/pytest -q -p no:cacheprovider
 
-.PHONY: help setup engine images lint unit integration integration-containers features features-local features-s3tables bench-flavours \
+.PHONY: help setup engine images lint unit integration integration-containers features features-local features-s3tables bench-suite bench-flavours \
         test examples faults bench bench-readme demo up down submit local-up local-down status package aws-rehearsal clean
 
 help:  ## list the targets
@@ -42,17 +42,23 @@ integration-containers: images  ## the chain, cleanup and compose down/up tests 
 features: images  ## the Gherkin acceptance suite on the containers provider (the default)
 	@mkdir -p reports
 	$(PYTEST) features --stack=containers --junitxml=reports/junit-features-containers.xml \
-	  --cucumberjson=reports/cucumber-containers.json
+	  --cucumberjson=reports/cucumber-containers.json \
+	  --html=reports/features-containers.html --self-contained-html
 
 features-local: setup  ## the Gherkin acceptance suite on the local provider (no Docker)
 	@mkdir -p reports
 	$(PYTEST) features --stack=local --junitxml=reports/junit-features-local.xml \
-	  --cucumberjson=reports/cucumber-local.json
+	  --cucumberjson=reports/cucumber-local.json \
+	  --html=reports/features-local.html --self-contained-html
 
 features-s3tables: setup  ## the acceptance suite on the local provider against S3 Tables (MiniStack), the job in its aws configuration
 	@mkdir -p reports
 	$(PYTEST) features --stack=local --catalog=s3tables --junitxml=reports/junit-features-s3tables.xml \
-	  --cucumberjson=reports/cucumber-s3tables.json
+	  --cucumberjson=reports/cucumber-s3tables.json \
+	  --html=reports/features-s3tables.html --self-contained-html
+
+bench-suite: setup  ## the acceptance suite's wall time per provider and worker count (pytest -n 1, 2, 4); ARGS="--help"
+	$(VENV)/python -m bench.suite run $(ARGS)
 
 bench-flavours: setup  ## boot + RSS of both catalog flavours, and the suite times of `make features-local` and `make features-s3tables`
 	$(VENV)/python -m bench.flavours run --junit rest=reports/junit-features-local.xml \

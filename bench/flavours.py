@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +19,7 @@ import typer
 from rich.console import Console
 
 from bench import render as rendering
+from bench.junit import suite_outcome
 from bench.machine import machine
 from bench.results import RESULTS_DIR, Results, Section, Table
 from fixtures.local.flavours import CATALOGS
@@ -59,21 +59,16 @@ def boot_rows(flavour: str, run_dir: Path, repeat: int) -> list[list[object]]:
 
 def suite_row(flavour: str, junit: Path) -> list[object]:
     """One full run's figures from its JUnit file (pytest --junitxml)."""
-    root = ET.parse(junit).getroot()
-    suite = root if root.tag == "testsuite" else root.find("testsuite")
-    if suite is None:
-        raise ValueError(f"{junit}: no <testsuite>")
-    tests, skipped = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
-    failed = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+    outcome = suite_outcome(junit)
     return [
         flavour,
-        tests,
-        tests - failed - skipped,
-        failed,
-        skipped,
-        round(float(suite.get("time", 0)), 1),
-        suite.get("timestamp", "?")[:16].replace("T", " "),
-        _relative(junit),
+        outcome.tests,
+        outcome.passed,
+        outcome.failed,
+        outcome.skipped,
+        outcome.seconds,
+        outcome.started,
+        rendering.relative(junit),
     ]
 
 
@@ -87,13 +82,6 @@ def keep_junit(junit: Path, flavour: str, results: Results, out: Path) -> Path:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 @app.command()

@@ -82,7 +82,11 @@ def _options(options: dict[str, object]) -> str:
 
 
 def relative(path: Path) -> str:
-    return str(path.resolve().relative_to(REPO))
+    """The path as the README shows it: from the repo root when inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
 
 
 def block(results_file: Path, tag: str | None = None) -> str:

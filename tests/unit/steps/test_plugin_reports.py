@@ -1,5 +1,6 @@
 """The plugin's failure plumbing, without a stack: a red scenario gets its diagnostics in the
-terminal, a file, the junit XML properties and the Cucumber JSON (an embedding on the failed step)."""
+terminal, a file, the junit XML properties, the Cucumber JSON (an embedding on the failed step) and
+the HTML report."""
 
 from __future__ import annotations
 
@@ -38,14 +39,21 @@ def fails(evidence):
 """
 
 
-def test_a_red_scenario_carries_its_diagnostics_everywhere(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize("workers", [[], ["-n", "1"]], ids=["in-process", "xdist"])
+def test_a_red_scenario_carries_its_diagnostics_everywhere(
+    pytester: pytest.Pytester, workers: list[str]
+) -> None:
+    """Under -n a worker gathers the diagnostics and the controller writes the reports."""
     pytester.makefile(".feature", red=FEATURE)
     pytester.makepyfile(test_red=TEST_MODULE)
-    result = pytester.runpytest(
+    result = pytester.runpytest_subprocess(
+        *workers,
         "-p",
         "no:cacheprovider",
         "--junitxml=junit.xml",
         "--cucumberjson=cucumber.json",
+        "--html=report.html",
+        "--self-contained-html",
         "--diagnostics-dir=diag",
     )
     result.assert_outcomes(failed=1)
@@ -73,6 +81,9 @@ def test_a_red_scenario_carries_its_diagnostics_everywhere(pytester: pytest.Pyte
     failed = next(s for s in feature["elements"][0]["steps"] if s["result"]["status"] == "failed")
     attached = base64.b64decode(failed["embeddings"][0]["data"]).decode()
     assert "missing (1):" in attached and "| ord-1 |" in attached
+
+    page = (pytester.path / "report.html").read_text()  # the page a person opens (pytest-html)
+    assert "orderflow diagnostics" in page and "=== expected vs. found ===" in page
 
 
 def test_a_failing_test_without_the_stack_gets_no_diagnostics(pytester: pytest.Pytester) -> None:
