@@ -19,7 +19,6 @@ every setting is read from the runtime property groups (pipeline/config.py).
 from __future__ import annotations
 
 import argparse
-import ast
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 from fixtures.declaration import Declaration, load_declaration
+from fixtures.job_sources import job_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 UBER_JAR = ROOT / ".cache" / "jvm-uber" / "pyflink-dependencies.jar"
@@ -37,7 +37,6 @@ SOURCES_IN_ZIP = "src"
 PACKAGES_IN_ZIP = "python-packages"
 DEFAULT_OUTPUT = ROOT / "dist" / "orderflow.zip"
 JOB_PROPERTY = "ORDERFLOW_JOB"
-_SKIPPED = {"__pycache__", "jvm"}  # Java sources are compiled into the uber jar
 
 ENTRY_POINT = '''"""AWS Managed Flink entry point: runs the declared job the {prop} property names."""
 import importlib
@@ -105,41 +104,6 @@ def job_modules(declaration: Declaration) -> dict[str, str]:
     }
 
 
-def _producer_imports(source: Path) -> set[str]:
-    """The producer modules a Python file imports (`from producer.x import ...`)."""
-    tree = ast.parse(source.read_text(), filename=str(source))
-    return {
-        node.module.split(".")[1]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("producer.")
-    }
-
-
-def job_sources(declaration: Declaration) -> list[Path]:
-    """The jobs' own files: every package holding a declared job's entry, whole (but its Java
-    sources), and the producer modules they import, followed transitively (the contract and
-    what it needs; not the producer's CLI or Kafka code)."""
-    packages = sorted({spec.entry.parts[0] for spec in declaration.jobs.values()})
-    files = [
-        p
-        for package in packages
-        for p in (declaration.root / package).rglob("*")
-        if p.is_file() and not _SKIPPED & set(p.relative_to(declaration.root).parts)
-    ]
-    wanted = set().union(*(_producer_imports(p) for p in files if p.suffix == ".py"))
-    modules: set[str] = set()
-    while wanted:
-        module = wanted.pop()
-        modules.add(module)
-        wanted |= _producer_imports(ROOT / "producer" / f"{module}.py") - modules
-    if modules:
-        files += [
-            ROOT / "producer" / "__init__.py",
-            *(ROOT / "producer" / f"{m}.py" for m in sorted(modules)),
-        ]
-    return files
-
-
 def entry_point(declaration: Declaration) -> str:
     return ENTRY_POINT.format(
         prop=JOB_PROPERTY, src=SOURCES_IN_ZIP, packages=PACKAGES_IN_ZIP, jobs=job_modules(declaration)
@@ -156,8 +120,8 @@ def build(output: Path = DEFAULT_OUTPUT, declaration: Declaration | None = None)
         download_python_dependencies(packages)
         with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("main.py", entry_point(declaration))
-            for source in job_sources(declaration):
-                archive.write(source, f"{SOURCES_IN_ZIP}/{source.relative_to(ROOT).as_posix()}")
+            for name, source in job_sources(declaration).items():
+                archive.write(source, f"{SOURCES_IN_ZIP}/{name}")
             for path in sorted(packages.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     archive.write(path, f"{PACKAGES_IN_ZIP}/{path.relative_to(packages).as_posix()}")

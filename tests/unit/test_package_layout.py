@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from fixtures.declaration import load_declaration
-from scripts.package import ROOT, entry_point, job_modules, job_sources
+from fixtures.job_sources import job_sources
+from scripts.package import ROOT, entry_point, job_modules
 
 TOML = """
 [topics."orders.created.v1"]
@@ -30,7 +31,7 @@ def test_a_newly_declared_job_is_packaged_with_no_code_change(tmp_path: Path) ->
         "order_ingest_job": "pipeline.order_ingest_job",
     }
     assert "'new_job': 'pipeline.new_job'" in entry_point(declaration)
-    sources = {p.name for p in job_sources(declaration)}
+    sources = {p.name for p in job_sources(declaration).values()}
     assert {"new_job.py", "order_ingest_job.py", "contract.py"} <= sources
     assert "cli.py" not in sources
 
