@@ -19,6 +19,8 @@ every setting is read from the runtime property groups (pipeline/config.py).
 from __future__ import annotations
 
 import argparse
+import hashlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,12 +28,15 @@ import time
 import tomllib
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from fixtures.declaration import Declaration, load_declaration
 from fixtures.job_sources import job_sources
 
 ROOT = Path(__file__).resolve().parent.parent
-UBER_JAR = ROOT / ".cache" / "jvm-uber" / "pyflink-dependencies.jar"
+UBER_DIR = ROOT / ".cache" / "jvm-uber"  # the uber profile's build directory (compose/jvm/pom.xml)
+UBER_JAR = UBER_DIR / "pyflink-dependencies.jar"
+UBER_STAMP = ROOT / ".cache" / "stamps" / "jvm-uber"
 JAR_IN_ZIP = "lib/pyflink-dependencies.jar"
 SOURCES_IN_ZIP = "src"
 PACKAGES_IN_ZIP = "python-packages"
@@ -59,11 +64,48 @@ if __name__ == "__main__":
 '''
 
 
+def java_release() -> int:
+    """The Java the uber jar is built for: Managed Flink 1.20's JVM (`maven.compiler.release` of
+    compose/jvm/pom.xml, whose shade filters drop the multi-release classes of later ones)."""
+    pom = ElementTree.parse(ROOT / "compose" / "jvm" / "pom.xml")
+    release = pom.find("m:properties/m:maven.compiler.release", {"m": "http://maven.apache.org/POM/4.0.0"})
+    if release is None or not release.text:
+        raise ValueError("compose/jvm/pom.xml: no maven.compiler.release")
+    return int(release.text)
+
+
+def uber_jar_inputs() -> list[Path]:
+    """What the uber jar is made of: the pom (dependencies, shade filters, relocations) and the
+    Java sources it compiles (compose/jvm/msf/, pipeline/jvm/)."""
+    return [
+        ROOT / "compose" / "jvm" / "pom.xml",
+        *sorted((ROOT / "compose" / "jvm" / "msf").rglob("*.java")),
+        *sorted((ROOT / "pipeline" / "jvm").rglob("*.java")),
+    ]
+
+
+def uber_jar_key() -> str:
+    digest = hashlib.sha256()
+    for path in uber_jar_inputs():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def build_uber_jar() -> Path:
+    """The uber jar, rebuilt from an empty build folder whenever its inputs changed, else kept.
+    Why empty: on a second `mvn package` the jar step keeps the jar it finds (the last *shaded*
+    one), and shade takes that as the project's own classes and shades it again, so the output
+    depended on what was built before."""
+    key = uber_jar_key()
+    if UBER_JAR.is_file() and UBER_STAMP.is_file() and UBER_STAMP.read_text().strip() == key:
+        return UBER_JAR
+    shutil.rmtree(UBER_DIR, ignore_errors=True)
     subprocess.run(
         ["mvn", "-q", "-B", "-f", str(ROOT / "compose/jvm/pom.xml"), "-P", "flink,functions,uber", "package"],
         check=True,
     )
+    UBER_STAMP.parent.mkdir(parents=True, exist_ok=True)
+    UBER_STAMP.write_text(f"{key}\n")
     return UBER_JAR
 
 
