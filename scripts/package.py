@@ -42,6 +42,9 @@ SOURCES_IN_ZIP = "src"
 PACKAGES_IN_ZIP = "python-packages"
 DEFAULT_OUTPUT = ROOT / "dist" / "orderflow.zip"
 JOB_PROPERTY = "ORDERFLOW_JOB"
+# ZipFileContent's maximum length in the Managed Flink API (CodeContent): a larger zip goes
+# through S3 (S3ContentLocation), docs/aws.md
+INLINE_CODE_LIMIT = 52_428_800
 
 ENTRY_POINT = '''"""AWS Managed Flink entry point: runs the declared job the {prop} property names."""
 import importlib
@@ -168,10 +171,14 @@ def build(output: Path = DEFAULT_OUTPUT, declaration: Declaration | None = None)
                 if path.is_file() and "__pycache__" not in path.parts:
                     archive.write(path, f"{PACKAGES_IN_ZIP}/{path.relative_to(packages).as_posix()}")
             archive.write(jar, JAR_IN_ZIP)
-    size = output.stat().st_size / 1e6
+    size = output.stat().st_size
     print(
-        f"{output} ({size:.0f} MB, jobs: {', '.join(declaration.jobs)}) built in {time.monotonic() - started:.0f}s"
+        f"{output} ({size / 1e6:.0f} MB, jobs: {', '.join(declaration.jobs)}) built in {time.monotonic() - started:.0f}s"
     )
+    if size > INLINE_CODE_LIMIT:
+        print(
+            f"over the {INLINE_CODE_LIMIT:,}-byte inline limit of Managed Flink: upload it to S3 (docs/aws.md)"
+        )
     return output
 
 

@@ -13,7 +13,7 @@ import pytest
 from fixtures.aws import properties
 from fixtures.declaration import load_declaration
 from pipeline.jvm_functions import JAVA_FUNCTIONS
-from scripts.package import JAR_IN_ZIP, JOB_PROPERTY, ROOT, java_release, job_modules
+from scripts.package import INLINE_CODE_LIMIT, JAR_IN_ZIP, JOB_PROPERTY, ROOT, java_release, job_modules
 
 pytestmark = pytest.mark.integration  # builds the real uber jar with Maven
 
@@ -112,6 +112,11 @@ def test_no_bytecode_cache_or_test_folder_in_the_zip(package: zipfile.ZipFile) -
     names = package.namelist()
     assert not [n for n in names if n.endswith(".pyc") or "/__pycache__/" in n]
     assert not [n for n in names if re.search(r"(^|/)tests?/", n)]
+
+
+def test_the_zip_is_over_the_inline_limit_so_docs_send_it_through_s3(package: zipfile.ZipFile) -> None:
+    assert package.filename and Path(package.filename).stat().st_size > INLINE_CODE_LIMIT
+    assert "S3ContentLocation" in (ROOT / "docs" / "aws.md").read_text()
 
 
 def test_no_local_path_is_baked_into_the_jobs(package: zipfile.ZipFile) -> None:
