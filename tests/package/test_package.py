@@ -96,6 +96,17 @@ def test_no_entry_twice_and_no_jar_in_the_jar(package: zipfile.ZipFile) -> None:
     assert not [n for n in jar.namelist() if n.endswith((".jar", ".whl", ".zip"))]
 
 
+def test_one_version_of_each_native_library(package: zipfile.ZipFile) -> None:
+    """Two versions of one native library mean the same jar shaded in twice."""
+    versioned = re.compile(r"^(?P<lib>.*/lib[a-z-]+?)-(?P<version>\d[\w.-]*)\.(so|dll|dylib)$")
+    versions: dict[str, set[str]] = {}
+    for name in zipfile.ZipFile(io.BytesIO(package.read(JAR_IN_ZIP))).namelist():
+        if match := versioned.match(name):
+            versions.setdefault(match["lib"], set()).add(match["version"])
+    assert versions, "no versioned native library: the pattern no longer matches zstd-jni's"
+    assert {lib: v for lib, v in versions.items() if len(v) > 1} == {}
+
+
 def test_no_native_library_for_a_system_managed_flink_does_not_run(package: zipfile.ZipFile) -> None:
     """Managed Flink runs on Linux: Windows, macOS, BSD, AIX and Android builds are dead weight."""
     natives = [
