@@ -3,12 +3,11 @@ copy): Kafka's zstd codec must still compress and decompress with it, natives in
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from fixtures import paths
+from tests.package.java_probe import run_probe
 
 pytestmark = pytest.mark.integration  # builds the real uber jar with Maven
 
@@ -16,13 +15,6 @@ PROBE = Path(__file__).with_name("KafkaZstdProbe.java")
 
 
 def test_kafka_zstd_round_trips_with_the_uber_jars_one_zstd(uber_jar: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [paths.java(), "-cp", str(uber_jar), str(PROBE)],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=180,
-        check=False,
-    )
+    result = run_probe(uber_jar, PROBE, cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "zstd: 10000 bytes -> " in result.stdout
