@@ -100,7 +100,7 @@ local-down:  ## stop the local processes
 status:  ## health of each runtime of the running stack
 	$(VENV)/analytics-stack status
 
-package: setup  ## dist/order_ingest_job.zip for AWS Managed Flink (code + deps + one uber jar)
+package: setup  ## dist/orderflow.zip for AWS Managed Flink (code + deps + one uber jar, rebuilt when the pom or its Java sources change)
 	$(VENV)/python scripts/package.py
 
 clean: local-down  ## drop the run folders and reports

@@ -19,7 +19,8 @@ every setting is read from the runtime property groups (pipeline/config.py).
 from __future__ import annotations
 
 import argparse
-import ast
+import hashlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,17 +28,23 @@ import time
 import tomllib
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from fixtures.declaration import Declaration, load_declaration
+from fixtures.job_sources import job_sources
 
 ROOT = Path(__file__).resolve().parent.parent
-UBER_JAR = ROOT / ".cache" / "jvm-uber" / "pyflink-dependencies.jar"
+UBER_DIR = ROOT / ".cache" / "jvm-uber"  # the uber profile's build directory (compose/jvm/pom.xml)
+UBER_JAR = UBER_DIR / "pyflink-dependencies.jar"
+UBER_STAMP = ROOT / ".cache" / "stamps" / "jvm-uber"
 JAR_IN_ZIP = "lib/pyflink-dependencies.jar"
 SOURCES_IN_ZIP = "src"
 PACKAGES_IN_ZIP = "python-packages"
 DEFAULT_OUTPUT = ROOT / "dist" / "orderflow.zip"
 JOB_PROPERTY = "ORDERFLOW_JOB"
-_SKIPPED = {"__pycache__", "jvm"}  # Java sources are compiled into the uber jar
+# ZipFileContent's maximum length in the Managed Flink API (CodeContent): a larger zip goes
+# through S3 (S3ContentLocation), docs/aws.md
+INLINE_CODE_LIMIT = 52_428_800
 
 ENTRY_POINT = '''"""AWS Managed Flink entry point: runs the declared job the {prop} property names."""
 import importlib
@@ -60,11 +67,48 @@ if __name__ == "__main__":
 '''
 
 
+def java_release() -> int:
+    """The Java the uber jar is built for: Managed Flink 1.20's JVM (`maven.compiler.release` of
+    compose/jvm/pom.xml, whose shade filters drop the multi-release classes of later ones)."""
+    pom = ElementTree.parse(ROOT / "compose" / "jvm" / "pom.xml")
+    release = pom.find("m:properties/m:maven.compiler.release", {"m": "http://maven.apache.org/POM/4.0.0"})
+    if release is None or not release.text:
+        raise ValueError("compose/jvm/pom.xml: no maven.compiler.release")
+    return int(release.text)
+
+
+def uber_jar_inputs() -> list[Path]:
+    """What the uber jar is made of: the pom (dependencies, shade filters, relocations) and the
+    Java sources it compiles (compose/jvm/msf/, pipeline/jvm/)."""
+    return [
+        ROOT / "compose" / "jvm" / "pom.xml",
+        *sorted((ROOT / "compose" / "jvm" / "msf").rglob("*.java")),
+        *sorted((ROOT / "pipeline" / "jvm").rglob("*.java")),
+    ]
+
+
+def uber_jar_key() -> str:
+    digest = hashlib.sha256()
+    for path in uber_jar_inputs():
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def build_uber_jar() -> Path:
+    """The uber jar, rebuilt from an empty build folder whenever its inputs changed, else kept.
+    Why empty: on a second `mvn package` the jar step keeps the jar it finds (the last *shaded*
+    one), and shade takes that as the project's own classes and shades it again, so the output
+    depended on what was built before."""
+    key = uber_jar_key()
+    if UBER_JAR.is_file() and UBER_STAMP.is_file() and UBER_STAMP.read_text().strip() == key:
+        return UBER_JAR
+    shutil.rmtree(UBER_DIR, ignore_errors=True)
     subprocess.run(
         ["mvn", "-q", "-B", "-f", str(ROOT / "compose/jvm/pom.xml"), "-P", "flink,functions,uber", "package"],
         check=True,
     )
+    UBER_STAMP.parent.mkdir(parents=True, exist_ok=True)
+    UBER_STAMP.write_text(f"{key}\n")
     return UBER_JAR
 
 
@@ -105,41 +149,6 @@ def job_modules(declaration: Declaration) -> dict[str, str]:
     }
 
 
-def _producer_imports(source: Path) -> set[str]:
-    """The producer modules a Python file imports (`from producer.x import ...`)."""
-    tree = ast.parse(source.read_text(), filename=str(source))
-    return {
-        node.module.split(".")[1]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("producer.")
-    }
-
-
-def job_sources(declaration: Declaration) -> list[Path]:
-    """The jobs' own files: every package holding a declared job's entry, whole (but its Java
-    sources), and the producer modules they import, followed transitively (the contract and
-    what it needs; not the producer's CLI or Kafka code)."""
-    packages = sorted({spec.entry.parts[0] for spec in declaration.jobs.values()})
-    files = [
-        p
-        for package in packages
-        for p in (declaration.root / package).rglob("*")
-        if p.is_file() and not _SKIPPED & set(p.relative_to(declaration.root).parts)
-    ]
-    wanted = set().union(*(_producer_imports(p) for p in files if p.suffix == ".py"))
-    modules: set[str] = set()
-    while wanted:
-        module = wanted.pop()
-        modules.add(module)
-        wanted |= _producer_imports(ROOT / "producer" / f"{module}.py") - modules
-    if modules:
-        files += [
-            ROOT / "producer" / "__init__.py",
-            *(ROOT / "producer" / f"{m}.py" for m in sorted(modules)),
-        ]
-    return files
-
-
 def entry_point(declaration: Declaration) -> str:
     return ENTRY_POINT.format(
         prop=JOB_PROPERTY, src=SOURCES_IN_ZIP, packages=PACKAGES_IN_ZIP, jobs=job_modules(declaration)
@@ -156,16 +165,20 @@ def build(output: Path = DEFAULT_OUTPUT, declaration: Declaration | None = None)
         download_python_dependencies(packages)
         with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("main.py", entry_point(declaration))
-            for source in job_sources(declaration):
-                archive.write(source, f"{SOURCES_IN_ZIP}/{source.relative_to(ROOT).as_posix()}")
+            for name, source in job_sources(declaration).items():
+                archive.write(source, f"{SOURCES_IN_ZIP}/{name}")
             for path in sorted(packages.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     archive.write(path, f"{PACKAGES_IN_ZIP}/{path.relative_to(packages).as_posix()}")
             archive.write(jar, JAR_IN_ZIP)
-    size = output.stat().st_size / 1e6
+    size = output.stat().st_size
     print(
-        f"{output} ({size:.0f} MB, jobs: {', '.join(declaration.jobs)}) built in {time.monotonic() - started:.0f}s"
+        f"{output} ({size / 1e6:.0f} MB, jobs: {', '.join(declaration.jobs)}) built in {time.monotonic() - started:.0f}s"
     )
+    if size > INLINE_CODE_LIMIT:
+        print(
+            f"over the {INLINE_CODE_LIMIT:,}-byte inline limit of Managed Flink: upload it to S3 (docs/aws.md)"
+        )
     return output
 
 

@@ -5,13 +5,12 @@ classes they plug into. MSK's IAM SASL handshake itself cannot be emulated; this
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from fixtures import paths
 from fixtures.ports import free_port
+from tests.package.java_probe import run_probe
 
 pytestmark = pytest.mark.integration  # builds the real uber jar with Maven
 
@@ -27,15 +26,7 @@ def test_msk_iam_auth_loads_and_runs_from_the_uber_jar_alone(uber_jar: Path, tmp
         "AWS_REGION": "us-east-1",
     }
     unreachable = f"127.0.0.1:{free_port()}"  # the producer is built, never connected
-    result = subprocess.run(
-        [paths.java(), "-cp", str(uber_jar), str(PROBE), unreachable],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=180,
-        check=False,
-    )
+    result = run_probe(uber_jar, PROBE, unreachable, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"credentials: {FAKE_KEY}" in result.stdout
     assert "with AWS_MSK_IAM" in result.stdout
