@@ -33,10 +33,10 @@ TAG = "suite"
 RUN_TIMEOUT_S = 3 * 3600  # measured, not judged: a hung run still ends
 
 
-def one_run(provider: str, workers: int, junit: Path, extra: list[str]) -> list[object]:
+def one_run(provider: str, workers: int, junit: Path, extra: list[str], label: str) -> list[object]:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "features"]
     command += [f"--stack={provider}", "-n", str(workers), f"--junitxml={junit}", *extra]
-    console.print(f"{provider} -n {workers}: {' '.join(command[2:])}")
+    console.print(f"{label} -n {workers}: {' '.join(command[2:])}")
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     done = subprocess.run(
@@ -76,6 +76,9 @@ def run(
         list[int] | None, typer.Option("-n", "--workers", help="worker counts (repeatable)")
     ] = None,
     select: Annotated[str | None, typer.Option("-k", help="only the scenarios pytest -k selects")] = None,
+    catalog: Annotated[
+        str | None, typer.Option(help="the local provider's catalog flavour: rest | s3tables")
+    ] = None,
     out: Annotated[Path, typer.Option(help="where the results file goes")] = RESULTS_DIR,
 ) -> None:
     """Run the suite once per provider and worker count; write the results file."""
@@ -85,7 +88,7 @@ def run(
     results = Results(
         started=datetime.now(UTC),
         machine=machine(),
-        options={"providers": providers, "workers": counts, "select": select},
+        options={"providers": providers, "workers": counts, "select": select, "catalog": catalog},
     )
     stamp = f"{results.started:%Y-%m-%d}-{results.machine.host}"
     out.mkdir(parents=True, exist_ok=True)
