@@ -173,7 +173,7 @@ def render_readme(
 ) -> None:
     """Render the README's benchmark block from a results file (the latest by default)."""
     source = results_file or latest()
-    readme.write_text(rendering.replace_block(readme.read_text(), rendering.block(source)))
+    rendering.render_into(readme, source)
     console.print(f"{readme}: benchmark block rendered from {source}")
 
 

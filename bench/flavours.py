@@ -150,24 +150,11 @@ def run(
             )
         )
     results.sections.append(Section(name="Catalog flavours", tables=tables))
-    results.machine.load_after = os.getloadavg()
-    results.finished = datetime.now(UTC)
-    path = out / f"flavours-{results.started:%Y-%m-%d}-{results.machine.host}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(results.model_dump_json(indent=2) + "\n")
+    path = results.finish(out, "flavours-")
     console.print(f"written to {path}")
 
 
-@app.command("render")
-def render_readme(
-    results_file: Annotated[Path, typer.Argument(help="a flavours-*.json results file")],
-    readme: Path = README,
-) -> None:
-    """Render the README's `bench:flavours` block from a results file."""
-    block = rendering.block(results_file, TAG)
-    readme.write_text(rendering.replace_block(readme.read_text(), block, TAG))
-    console.print(f"{readme}: flavours block rendered from {results_file}")
-
+rendering.add_render_command(app, TAG, README)
 
 if __name__ == "__main__":
     app()

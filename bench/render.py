@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from bench.results import RESULTS_DIR, Cell, Results, Section, Table, load
 
@@ -126,3 +129,22 @@ def check(readme: str, repo: Path = REPO, tag: str | None = None) -> Path:
             f"the README's benchmark block is not what {named[1]} renders: run `make bench-readme`"
         )
     return results_file
+
+
+def render_into(readme: Path, results_file: Path, tag: str | None = None) -> None:
+    """Replace the README's (tagged) block with what the results file renders."""
+    readme.write_text(replace_block(readme.read_text(), block(results_file, tag), tag))
+
+
+def add_render_command(app: typer.Typer, tag: str, readme: Path) -> None:
+    """`render RESULTS_FILE`: the command of a bench with a README block of its own."""
+
+    # The annotations are strings evaluated in this module's globals: nothing of this scope in them.
+    @app.command("render")
+    def render_readme(
+        results_file: Annotated[Path, typer.Argument(help="a results file of this bench (bench/results/)")],
+        into: Annotated[Path, typer.Option("--readme", help="the README to render into")] = readme,
+    ) -> None:
+        """Render the README's block of this bench from a results file."""
+        render_into(into, results_file, tag)
+        print(f"{into}: {tag} block rendered from {results_file}")

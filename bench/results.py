@@ -3,8 +3,9 @@ the renderer and the README check as it was written by the run."""
 
 from __future__ import annotations
 
+import os
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -54,14 +55,20 @@ class Results(BaseModel):
     options: dict[str, object]
     sections: list[Section] = Field(default_factory=list)
 
-    def path(self, folder: Path = RESULTS_DIR) -> Path:
-        return folder / f"{self.started:%Y-%m-%d}-{self.machine.host}.json"
+    def path(self, folder: Path = RESULTS_DIR, prefix: str = "") -> Path:
+        return folder / f"{prefix}{self.started:%Y-%m-%d}-{self.machine.host}.json"
 
-    def write(self, folder: Path = RESULTS_DIR) -> Path:
-        out = self.path(folder)
+    def write(self, folder: Path = RESULTS_DIR, prefix: str = "") -> Path:
+        out = self.path(folder, prefix)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(self.model_dump_json(indent=2) + "\n")
         return out
+
+    def finish(self, folder: Path = RESULTS_DIR, prefix: str = "") -> Path:
+        """The load average after and the end time noted, the file written: its path."""
+        self.machine.load_after = os.getloadavg()
+        self.finished = datetime.now(UTC)
+        return self.write(folder, prefix)
 
 
 def load(path: Path) -> Results:

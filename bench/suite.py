@@ -111,23 +111,11 @@ def run(
         ],
     )
     results.sections.append(Section(name="Suite", tables=[table]))
-    results.machine.load_after = os.getloadavg()
-    results.finished = datetime.now(UTC)
-    path = out / f"suite-{stamp}.json"
-    path.write_text(results.model_dump_json(indent=2) + "\n")
+    path = results.finish(out, "suite-")
     console.print(f"written to {path}")
 
 
-@app.command("render")
-def render_readme(
-    results_file: Annotated[Path, typer.Argument(help="a suite-*.json results file")],
-    readme: Path = README,
-) -> None:
-    """Render the README's `bench:suite` block from a results file."""
-    block = rendering.block(results_file, TAG)
-    readme.write_text(rendering.replace_block(readme.read_text(), block, TAG))
-    console.print(f"{readme}: suite block rendered from {results_file}")
-
+rendering.add_render_command(app, TAG, README)
 
 if __name__ == "__main__":
     app()
