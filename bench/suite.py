@@ -92,9 +92,15 @@ def run(
     )
     stamp = f"{results.started:%Y-%m-%d}-{results.machine.host}"
     out.mkdir(parents=True, exist_ok=True)
+    extra = (["-k", select] if select else []) + ([f"--catalog={catalog}"] if catalog else [])
+    flavour = f"-{catalog}" if catalog else ""
     rows = [
         one_run(
-            name, count, out / f"suite-{stamp}-junit-{name}-n{count}.xml", ["-k", select] if select else []
+            name,
+            count,
+            out / f"suite-{stamp}-junit-{name}{flavour}-n{count}.xml",
+            extra,
+            f"{name} ({catalog})" if catalog else name,
         )
         for name in providers
         for count in counts
