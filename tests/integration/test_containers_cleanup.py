@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -26,6 +27,9 @@ from fixtures.paths import REPO_ROOT
 from fixtures.stack import TASK_SLOTS
 from fixtures.waits import Probe, wait_for
 
+if TYPE_CHECKING:
+    from fixtures.containers.stack import ContainerStack
+
 pytestmark = pytest.mark.integration
 
 SERVICES = {"localstack", "catalog", "kafka", "jobmanager", "taskmanager-1"}
@@ -36,6 +40,20 @@ def engine() -> None:
     # `make integration-containers` starts the engine first: none answering is a failure, not a skip.
     if not engine_answers():
         pytest.fail("no Docker engine answers: start one with `compose/engine.sh up`")
+
+
+def _another_process_attaches_and_replaces_the_taskmanager(stack: ContainerStack) -> None:
+    """pytest -n: a worker hands the run over, another attaches by its run id and kills the
+    TaskManager (a fault scenario); the first one follows the new TaskManager."""
+    from fixtures.containers.stack import ContainerStack
+
+    attached = ContainerStack().attach(stack.hand_over())
+    assert attached.run_id == stack.run_id
+    assert attached.endpoints == stack.endpoints
+    attached.kill_taskmanager()
+    assert {item.name for item in attached.status()} == SERVICES - {"taskmanager-1"} | {"taskmanager-2"}
+    followed = {item.name: item.healthy for item in stack.status()}
+    assert followed == dict.fromkeys(SERVICES - {"taskmanager-1"} | {"taskmanager-2"}, True)
 
 
 def _names_of_run(run_id: str) -> list[str]:
@@ -75,6 +93,7 @@ def test_containers_stack_is_healthy_and_leaves_nothing() -> None:
         assert ep.job_s3_endpoint == "http://localstack:4566"
         assert ep.job_catalog_uri == "http://catalog:8181"
         assert _names_of_run(stack.run_id), "the run's resources should exist while it runs"
+        _another_process_attaches_and_replaces_the_taskmanager(stack)
     finally:
         stack.stop()
     assert not leftovers(stack.run_id), f"left behind: {leftovers(stack.run_id)}"
