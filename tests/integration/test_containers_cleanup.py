@@ -50,6 +50,8 @@ def _another_process_attaches_and_replaces_the_taskmanager(stack: ContainerStack
     attached = ContainerStack().attach(stack.hand_over())
     assert attached.run_id == stack.run_id
     assert attached.endpoints == stack.endpoints
+    stack.runs["a" * 32] = "order_alerts_job"  # after a JobManager crash, every worker tells runs apart
+    assert attached.runs == {"a" * 32: "order_alerts_job"}
     attached.kill_taskmanager()
     assert {item.name for item in attached.status()} == SERVICES - {"taskmanager-1"} | {"taskmanager-2"}
     followed = {item.name: item.healthy for item in stack.status()}
