@@ -2,6 +2,9 @@
 SHELL := /bin/bash
 VENV := .venv/bin
 PYTEST := $(VENV)/pytest -q -p no:cacheprovider
+# pytest-xdist workers for the acceptance suite (one shared stack; 0: one process, no xdist).
+# auto: one per core, what `make bench-suite` measured fastest on CI's two cores.
+WORKERS ?= auto
 
 .PHONY: help setup engine images lint unit integration integration-containers features features-local features-s3tables bench-suite bench-flavours \
         test examples faults bench bench-readme demo up down submit local-up local-down status package aws-rehearsal clean
@@ -41,19 +44,19 @@ integration-containers: images  ## the chain, cleanup and compose down/up tests 
 
 features: images  ## the Gherkin acceptance suite on the containers provider (the default)
 	@mkdir -p reports
-	$(PYTEST) features --stack=containers --junitxml=reports/junit-features-containers.xml \
+	$(PYTEST) features -n $(WORKERS) --stack=containers --junitxml=reports/junit-features-containers.xml \
 	  --cucumberjson=reports/cucumber-containers.json \
 	  --html=reports/features-containers.html --self-contained-html
 
 features-local: setup  ## the Gherkin acceptance suite on the local provider (no Docker)
 	@mkdir -p reports
-	$(PYTEST) features --stack=local --junitxml=reports/junit-features-local.xml \
+	$(PYTEST) features -n $(WORKERS) --stack=local --junitxml=reports/junit-features-local.xml \
 	  --cucumberjson=reports/cucumber-local.json \
 	  --html=reports/features-local.html --self-contained-html
 
 features-s3tables: setup  ## the acceptance suite on the local provider against S3 Tables (MiniStack), the job in its aws configuration
 	@mkdir -p reports
-	$(PYTEST) features --stack=local --catalog=s3tables --junitxml=reports/junit-features-s3tables.xml \
+	$(PYTEST) features -n $(WORKERS) --stack=local --catalog=s3tables --junitxml=reports/junit-features-s3tables.xml \
 	  --cucumberjson=reports/cucumber-s3tables.json \
 	  --html=reports/features-s3tables.html --self-contained-html
 
