@@ -13,7 +13,7 @@ from typing import Any
 from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.documents import json_object
 from fixtures.topics import read_topic
-from producer.generate import INTENT_HEADER
+from producer.intent import INTENT_HEADER
 from producer.publishing import Delivery, DeliveryLog, KafkaPublisher
 from producer.publishing import DeliveryFailed as _CoreDeliveryFailed
 
