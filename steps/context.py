@@ -24,7 +24,7 @@ from fixtures.progress import JobProgress, last_offsets
 from fixtures.pytest_stack import Jobs
 from fixtures.stack import Stack
 from fixtures.waits import Probe
-from steps.support.kafka import Flow, Outgoing, Publisher
+from steps.support.kafka import Flow, Outgoing, Publisher, SharedProducer
 from steps.support.scope import DEFAULT_PREFIXES, RunScope
 from steps.support.values import FieldValue
 
@@ -101,9 +101,16 @@ def restarts_at_start() -> dict[str, int]:
     return {}
 
 
+@pytest.fixture(scope="session")
+def shared_producer(kafka_bootstrap: str) -> SharedProducer:
+    """The session's producer client (steps/support/kafka.py says why one): a suite's conftest
+    that asks for it early gets it connected by the first publishing step."""
+    return SharedProducer(kafka_bootstrap)
+
+
 @pytest.fixture
-def publisher(kafka_bootstrap: str, evidence: Evidence) -> Publisher:
-    return Publisher(kafka_bootstrap, evidence)
+def publisher(shared_producer: SharedProducer, evidence: Evidence) -> Publisher:
+    return Publisher(shared_producer, evidence)
 
 
 @pytest.fixture
