@@ -78,6 +78,13 @@ def run(
     checkpoint_ms: Annotated[int, typer.Option(help="checkpoint interval of the throughput runs")] = 5000,
     run_dir: Annotated[Path, typer.Option(help="the bench's own local stack")] = Path(".run/bench"),
     out: Annotated[Path, typer.Option(help="where the results file goes")] = RESULTS_DIR,
+    prefix: Annotated[
+        str,
+        typer.Option(
+            help="results file name prefix (`scenario-`): a partial run kept apart from the file "
+            "`make bench-readme` renders"
+        ),
+    ] = "",
 ) -> None:
     """Run the benchmarks on a local stack of their own; print them; write the results file."""
     chosen = list(Name) if not section else [n for n in Name if n in section]
@@ -103,12 +110,12 @@ def run(
     peaks_at_boot = {name: rss_mb(pid, "VmHWM") for name, pid in stack.pids.items()}
     try:
         for name, measure in _plan(stack, chosen, options, peaks_at_boot):
-            _record(results, name, measure, out)
+            _record(results, name, measure, out, prefix)
     finally:
         stack.stop()
     results.machine.load_after = os.getloadavg()
     results.finished = datetime.now(UTC)
-    path = results.write(out)
+    path = results.write(out, prefix)
     console.print(f"load average after: {results.machine.load_after}; written to {path}")
 
 
@@ -144,7 +151,9 @@ def _plan(
     return [(str(name), steps[name]) for name in chosen]
 
 
-def _record(results: Results, name: str, measure: Callable[[], list[Section]], out: Path) -> None:
+def _record(
+    results: Results, name: str, measure: Callable[[], list[Section]], out: Path, prefix: str = ""
+) -> None:
     """Run one section under a progress line; a failure is recorded as such and the bench goes on."""
     started = datetime.now(UTC)
     with Progress(
@@ -163,7 +172,7 @@ def _record(results: Results, name: str, measure: Callable[[], list[Section]], o
             show(table)
         if found.status != "measured":
             console.print(f"[red]{found.name}: {found.status}: {found.reason}[/]")
-    results.write(out)  # after every section: an interrupted bench keeps what it measured
+    results.write(out, prefix)  # after every section: an interrupted bench keeps what it measured
 
 
 @app.command("render")

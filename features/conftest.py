@@ -9,10 +9,12 @@ import pytest
 
 from fixtures.pytest_stack import Jobs
 from fixtures.stack import JobHandle
+from steps.support.kafka import SharedProducer
 
 INGEST_JOB = "order_ingest_job"
 
 
 @pytest.fixture(autouse=True)
-def _stack_and_job_first(jobs: Jobs) -> JobHandle:
+def _stack_and_job_first(shared_producer: SharedProducer, jobs: Jobs) -> JobHandle:
+    # The producer first: it gets its producer id from Kafka while the job is looked up.
     return jobs.running(INGEST_JOB)

@@ -32,8 +32,8 @@ from producer.factories import (
     uuid4_text,
 )
 from producer.faults import INJECTABLE_KINDS, Document, inject
+from producer.intent import INTENT_HEADER
 
-INTENT_HEADER = "x-orderflow-intent"
 VALID = "valid"
 DUPLICATE = "duplicate"
 LATE = "late"

@@ -10,6 +10,7 @@ leaves something for a later one returns it with `target_fixture` (`published_ba
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from fixtures.progress import JobProgress, last_offsets
 from fixtures.pytest_stack import Jobs
 from fixtures.stack import Stack
 from fixtures.waits import Probe
-from steps.support.kafka import Flow, Outgoing, Publisher
+from steps.support.kafka import Flow, Outgoing, Publisher, SharedProducer
 from steps.support.scope import DEFAULT_PREFIXES, RunScope
 from steps.support.values import FieldValue
 
@@ -100,9 +101,16 @@ def restarts_at_start() -> dict[str, int]:
     return {}
 
 
+@pytest.fixture(scope="session")
+def shared_producer(kafka_bootstrap: str) -> SharedProducer:
+    """The session's producer client (steps/support/kafka.py says why one): a suite's conftest
+    that asks for it early gets it connected by the first publishing step."""
+    return SharedProducer(kafka_bootstrap)
+
+
 @pytest.fixture
-def publisher(kafka_bootstrap: str, evidence: Evidence) -> Publisher:
-    return Publisher(kafka_bootstrap, evidence)
+def publisher(shared_producer: SharedProducer, evidence: Evidence) -> Publisher:
+    return Publisher(shared_producer, evidence)
 
 
 @pytest.fixture
@@ -117,14 +125,30 @@ def flows() -> Iterator[list[Flow]]:
 Settle = Callable[..., None]  # settle(timeout=None, watch=None)
 
 
-def watched(probe: Callable[[], Probe], watch: Callable[[], Probe] | None) -> Callable[[], Probe]:
-    """`probe`, which also looks at `watch` each time and shows what it last saw as progress."""
+# settle's probe is a few Flink REST calls on the cluster (milliseconds each): it can run often, so
+# the wait ends within this long of the commit it waits for rather than up to the 2 s of the default
+# back-off (a fifth of the test stack's 1 s checkpoint interval).
+SETTLE_POLL_S = 0.2
+# What `watch` looks at is a table scan (~0.1 s of CPU here): looked at this often, not on every poll.
+WATCH_EVERY_S = 1.0
+
+
+def watched(
+    probe: Callable[[], Probe], watch: Callable[[], Probe] | None, every: float = WATCH_EVERY_S
+) -> Callable[[], Probe]:
+    """`probe`, which also looks at `watch` (on the first call, then at most once every `every`
+    seconds) and shows what it last saw as progress."""
     if watch is None:
         return probe
+    looked_at = [-every]  # monotonic time of the last look; the first call looks
+    theirs = [Probe(False)]
 
     def both() -> Probe:
-        mine, theirs = probe(), watch()
-        return Probe(mine.done, f"{mine.seen}; {theirs.seen}")
+        mine = probe()
+        now = time.monotonic()
+        if now - looked_at[0] >= every:
+            theirs[0], looked_at[0] = watch(), now
+        return Probe(mine.done, f"{mine.seen}; {theirs[0].seen}")
 
     return both
 
@@ -163,6 +187,7 @@ def settle(
                 f"{', '.join(p.name for p in probes)} to commit everything this scenario published",
                 watched(_all_of(probes), watch),
                 timeout=timeout,
+                interval=SETTLE_POLL_S,
             )
         settled_at[0] = len(published)
 

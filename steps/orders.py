@@ -24,7 +24,7 @@ from pytest_bdd import given, parsers, then, when
 from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.topics import read_topic
 from fixtures.waits import Probe
-from producer.generate import INTENT_HEADER, generate_orders
+from producer.intent import INTENT_HEADER
 from steps.support.kafka import MARKER, Flow, Outgoing, Publisher
 from steps.support.scope import RunScope
 
@@ -41,6 +41,10 @@ def _currencies(text: str) -> list[str]:
 
 
 def _generated(count: int, scope: RunScope, **options: Any) -> list[Outgoing]:
+    # Imported here: the generator starts Faker (half a second), which a scenario of hand-written
+    # events never needs.
+    from producer.generate import generate_orders
+
     return [
         Outgoing(event.key, event.value, event.intent)
         for event in generate_orders(count, seed=_seed(scope), run_id=scope.run_id, **options)

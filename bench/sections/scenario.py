@@ -69,6 +69,8 @@ def section(stack: LocalProcessStack) -> Section:
         notes=[
             "wall = the shell's view (interpreter start, plugin, collection, the scenario, exit); inside pytest = "
             "pytest's own duration; the stack and the job already running (--stack=external --job=reuse)",
+            f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE') or 'unset'}: where set, Python "
+            "reads the compiled and assert-rewritten modules `make setup` cached, and writes none",
             f"goal: median wall < {GOAL_SECONDS:g} s: {median_wall:.2f} s, {'met' if median_wall < GOAL_SECONDS else 'NOT met'}"
             + (f"; {failed} of {RUNS} runs FAILED" if failed else ""),
         ],

@@ -13,8 +13,8 @@ from typing import Any
 from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.documents import json_object
 from fixtures.topics import read_topic
-from producer.generate import INTENT_HEADER
-from producer.publishing import Delivery, DeliveryLog, KafkaPublisher
+from producer.intent import INTENT_HEADER
+from producer.publishing import Delivery, DeliveryLog, KafkaPublisher, PublishError
 from producer.publishing import DeliveryFailed as _CoreDeliveryFailed
 
 # The producer's own client settings (idempotent, acks=all, Java's partitioner), with a delivery
@@ -62,11 +62,34 @@ def _send(core: KafkaPublisher, topic: str, record: Outgoing, log: DeliveryLog) 
     )
 
 
-class Publisher:
-    """Publishes records and waits until Kafka has acknowledged every one of them."""
+class SharedProducer:
+    """The one producer client of a session's publishing steps. A new idempotent client waits
+    ~0.5 s for its producer id (librdkafka retries the id request on a 500 ms timer once it has
+    swapped the bootstrap connection for the broker's own), which each scenario paid when it made
+    its own. Made at once, it connects in the background while the session does other things.
+    A step whose records were not all acknowledged drops it: a client a broker fault left in a
+    failed state must not fail the scenarios after it; the next step makes a new one."""
 
-    def __init__(self, bootstrap: str, evidence: Evidence) -> None:
-        self.core = KafkaPublisher(bootstrap, OVERRIDES)
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+        self._core: KafkaPublisher | None = KafkaPublisher(bootstrap, OVERRIDES)
+
+    @property
+    def core(self) -> KafkaPublisher:
+        if self._core is None:
+            self._core = KafkaPublisher(self.bootstrap, OVERRIDES)
+        return self._core
+
+    def drop(self) -> None:
+        self._core = None
+
+
+class Publisher:
+    """Publishes records and waits until Kafka has acknowledged every one of them; each
+    acknowledged record becomes this scenario's evidence."""
+
+    def __init__(self, producer: SharedProducer, evidence: Evidence) -> None:
+        self.producer = producer
         self.evidence = evidence
 
     def publish(
@@ -74,12 +97,17 @@ class Publisher:
     ) -> list[PublishedRecord]:
         """The records as Kafka stored them, sorted by (partition, offset)."""
         log = _evidence_log(self.evidence)
-        for record in records:
-            _send(self.core, topic, record, log)
+        core = self.producer.core
         try:
-            return [_published(d) for d in self.core.settle(log, len(records), timeout)]
+            for record in records:
+                _send(core, topic, record, log)
+            return [_published(d) for d in core.settle(log, len(records), timeout)]
         except _CoreDeliveryFailed as exc:
+            self.producer.drop()
             raise DeliveryFailed(str(exc)) from None
+        except PublishError:
+            self.producer.drop()
+            raise
 
 
 class Flow:

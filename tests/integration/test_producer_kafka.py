@@ -22,7 +22,8 @@ from confluent_kafka.admin import AdminClient
 from typer.testing import CliRunner
 
 from producer.cli import app
-from producer.generate import INTENT_HEADER, generate_orders
+from producer.generate import generate_orders
+from producer.intent import INTENT_HEADER
 from producer.publisher import BrokerUnreachable, OrderPublisher
 
 pytestmark = pytest.mark.integration

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import render
+from bench import render, scenario
 from bench.latency import percentiles
 from bench.results import latest, load
 
@@ -75,3 +75,7 @@ def test_percentiles_in_seconds() -> None:
     assert stats["p50"] == pytest.approx(0.5005)
     assert stats["p99"] == pytest.approx(0.99001)
     assert percentiles([5.0])["p95"] is None
+
+
+def test_the_readme_scenario_block_is_what_its_results_file_renders() -> None:
+    render.check((render.REPO / "README.md").read_text(), tag=scenario.TAG)

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from producer.contract import OrderCreatedV1, Rejection, validate_payload
 from producer.faults import INJECTABLE_KINDS
-from producer.generate import DUPLICATE, INTENT_HEADER, LATE, VALID, GeneratedEvent, generate_orders
+from producer.generate import DUPLICATE, LATE, VALID, GeneratedEvent, generate_orders
+from producer.intent import INTENT_HEADER
 
 START = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 FAULTY = {"invalid_ratio": 0.3, "duplicate_ratio": 0.1, "late_ratio": 0.1}

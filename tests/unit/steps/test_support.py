@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -185,6 +186,21 @@ def test_settle_looks_at_the_steps_watch_on_every_probe() -> None:
     assert result.done and result.seen == "all in; 2 dead-letter records, 1 missing" and seen == [1]
     plain = lambda: Probe(False, "x")  # noqa: E731
     assert watched(plain, None) is plain
+
+
+def test_the_watch_is_looked_at_first_then_at_most_once_every_so_often() -> None:
+    """settle probes every 0.2 s; the watch (a table scan) runs on the first probe, then only once
+    `every` has passed, and its last seen stays in the progress meanwhile."""
+    looks: list[int] = []
+
+    def watch() -> Probe:
+        looks.append(1)
+        return Probe(False, f"look {len(looks)}")
+
+    probe = watched(lambda: Probe(False, "waiting"), watch, every=0.2)
+    assert [probe().seen for _ in range(3)] == ["waiting; look 1"] * 3
+    time.sleep(0.25)
+    assert probe().seen == "waiting; look 2" and len(looks) == 2
 
 
 def test_a_scoped_id_is_shown_as_the_feature_wrote_it_whatever_its_prefix() -> None:
