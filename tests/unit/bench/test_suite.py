@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import render
 from bench.junit import suite_outcome
 
 
@@ -14,3 +15,7 @@ def test_a_run_without_a_testsuite_is_an_error_not_a_zero(tmp_path: Path) -> Non
     junit.write_text("<testsuites></testsuites>")
     with pytest.raises(ValueError, match="no <testsuite>"):
         suite_outcome(junit)
+
+
+def test_the_readme_suite_block_is_what_its_results_file_renders() -> None:
+    render.check((render.REPO / "README.md").read_text(), tag="suite")
