@@ -182,7 +182,7 @@ def render_readme(
 ) -> None:
     """Render the README's benchmark block from a results file (the latest by default)."""
     source = results_file or latest()
-    rendering.render_into(readme, source)
+    rendering.render_into(readme, [source])
     console.print(f"{readme}: benchmark block rendered from {source}")
 
 

@@ -5,6 +5,7 @@ hand, or a stale block, fails it: tests/unit/bench/test_render.py runs it on the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -92,9 +93,14 @@ def relative(path: Path) -> str:
         return str(path)
 
 
-def block(results_file: Path, tag: str | None = None) -> str:
+def block(results_files: Sequence[Path], tag: str | None = None) -> str:
+    """The block of one or more results files (one bench run per provider, say), in that order."""
+    return _framed([render(load(path), relative(path)) for path in results_files], tag)
+
+
+def _framed(bodies: list[str], tag: str | None) -> str:
     begin, end = markers(tag)
-    return f"{begin}\n{render(load(results_file), relative(results_file))}{end}"
+    return f"{begin}\n" + "\n".join(bodies) + end
 
 
 def replace_block(readme: str, new_block: str, tag: str | None = None) -> str:
@@ -114,37 +120,38 @@ def current_block(readme: str, tag: str | None = None) -> str:
 
 
 def check(readme: str, repo: Path = REPO, tag: str | None = None) -> Path:
-    """The README's block is what the results file it names renders; that file, or StaleBlock."""
+    """The README's block is what the results files it names render; the first of them, or StaleBlock."""
     found = current_block(readme, tag)
-    named = SOURCE.search(found)
-    if named is None:
+    named = SOURCE.findall(found)
+    if not named:
         raise StaleBlock("the README's benchmark block names no results file")
-    results_file = repo / named[1]
-    if not results_file.exists():
-        raise StaleBlock(f"the README's benchmark block names {named[1]}, which does not exist")
-    begin, end = markers(tag)
-    expected = f"{begin}\n{render(load(results_file), named[1])}{end}"
-    if found != expected:
+    for name in named:
+        if not (repo / name).exists():
+            raise StaleBlock(f"the README's benchmark block names {name}, which does not exist")
+    if found != _framed([render(load(repo / name), name) for name in named], tag):
         raise StaleBlock(
-            f"the README's benchmark block is not what {named[1]} renders: run `make bench-readme`"
+            f"the README's benchmark block is not what {', '.join(named)} render: run `make bench-readme`"
         )
-    return results_file
+    return repo / named[0]
 
 
-def render_into(readme: Path, results_file: Path, tag: str | None = None) -> None:
-    """Replace the README's (tagged) block with what the results file renders."""
-    readme.write_text(replace_block(readme.read_text(), block(results_file, tag), tag))
+def render_into(readme: Path, results_files: Sequence[Path], tag: str | None = None) -> None:
+    """Replace the README's (tagged) block with what the results files render."""
+    readme.write_text(replace_block(readme.read_text(), block(results_files, tag), tag))
 
 
 def add_render_command(app: typer.Typer, tag: str, readme: Path) -> None:
-    """`render RESULTS_FILE`: the command of a bench with a README block of its own."""
+    """`render RESULTS_FILE…`: the command of a bench with a README block of its own."""
 
     # The annotations are strings evaluated in this module's globals: nothing of this scope in them.
     @app.command("render")
     def render_readme(
-        results_file: Annotated[Path, typer.Argument(help="a results file of this bench (bench/results/)")],
+        results_files: Annotated[
+            list[Path],
+            typer.Argument(help="results files of this bench (bench/results/), shown in this order"),
+        ],
         into: Annotated[Path, typer.Option("--readme", help="the README to render into")] = readme,
     ) -> None:
-        """Render the README's block of this bench from a results file."""
-        render_into(into, results_file, tag)
-        print(f"{into}: {tag} block rendered from {results_file}")
+        """Render the README's block of this bench from one or more results files."""
+        render_into(into, results_files, tag)
+        print(f"{into}: {tag} block rendered from {', '.join(map(str, results_files))}")

@@ -34,6 +34,7 @@ Alert = tuple[str, ...]
 # A transactional topic: its commit markers take offsets no consumer sees, so a read of it always
 # waits out its poll timeout at the end; a short one keeps each look quick.
 TOPIC_POLL_SECONDS = 3.0
+WINDOW = "window_"  # the columns of an alert's event-time window: instants
 
 
 def _instant(value: Any) -> str:
@@ -42,7 +43,7 @@ def _instant(value: Any) -> str:
 
 
 def _key(row: dict[str, Any], columns: list[str]) -> Alert:
-    return tuple(_instant(row[c]) if c.startswith("window_") else str(row[c]) for c in columns)
+    return tuple(_instant(row[c]) if c.startswith(WINDOW) else str(row[c]) for c in columns)
 
 
 def _expected(rows: list[dict[str, str]], scope: RunScope) -> list[dict[str, Any]]:
@@ -55,6 +56,8 @@ def _expected(rows: list[dict[str, str]], scope: RunScope) -> list[dict[str, Any
         if "order_ids" in alert:
             ids = [part.strip() for part in alert["order_ids"].split(",") if part.strip()]
             alert["order_ids"] = ",".join(scope.scoped("order_id", i) for i in ids)
+        for column in [c for c in alert if c.startswith(WINDOW)]:
+            alert[column] = scope.stored_instant(parse_instant(alert[column]))
         stored.append(alert)
     return stored
 
@@ -66,6 +69,8 @@ def _shown(alert: Alert, columns: list[str], scope: RunScope) -> str:
             value = ", ".join(scope.unscoped("order_id", i) for i in value.split(","))
         elif column == "user_id":
             value = scope.unscoped("user_id", value)
+        elif column.startswith(WINDOW):
+            value = scope.written_instant(parse_instant(value)).isoformat()
         cells.append(f"{column}={value}")
     return " ".join(cells)
 

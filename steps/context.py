@@ -13,7 +13,7 @@ import itertools
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -38,8 +38,10 @@ def run_scoped_columns() -> Mapping[str, str]:
 
 
 @pytest.fixture
-def run_scope(evidence: Evidence, run_scoped_columns: Mapping[str, str]) -> RunScope:
-    return RunScope(evidence.run_id, run_scoped_columns)
+def run_scope(
+    evidence: Evidence, run_scoped_columns: Mapping[str, str], event_time_shift: timedelta
+) -> RunScope:
+    return RunScope(evidence.run_id, run_scoped_columns, event_time_shift=event_time_shift)
 
 
 def order_created_v1(scope: RunScope, n: int) -> dict[str, FieldValue]:

@@ -11,22 +11,30 @@ REST API and waits until the lowest of them has passed the instant: from then on
 before the instant is late for the job, deterministically.
 
 A job's watermark only moves forward, and it is one for the whole job: a feature's scenarios on
-one job use instants later than those of the scenarios before them (docs/debugging.md).
+one job use instants later than those of the scenarios before them (docs/debugging.md). When the
+jobs' event time has already passed a feature's dates (a warm stack, `--job=reuse`), the feature's
+instants all move whole weeks ahead of it (steps/support/event_clock.py, `event_time_shift` below).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 from pytest_bdd import parsers, then, when
+from pytest_bdd.reporting import scenario_reports_registry
 
+from fixtures.declaration import Declaration
 from fixtures.flink_rest import FlinkRest
 from fixtures.pytest_stack import Jobs
 from fixtures.stack import Stack
 from fixtures.waits import Probe
 from producer.markers import event_time_marker
+from steps.support.event_clock import FeatureTimes, shift_past
 from steps.support.kafka import Outgoing, Publisher
+from steps.support.scope import RunScope
 from steps.support.values import parse_instant
 
 MARKER_INTENT = "event-time marker"
@@ -40,8 +48,50 @@ def event_instant(text: str) -> datetime:
         raise ValueError(f"{text!r} is not an ISO-8601 instant (e.g. 2026-11-24T10:05:00Z)") from None
 
 
+@pytest.fixture(scope="session")
+def event_time_shifts() -> dict[Path, timedelta]:
+    """Each `@event_time` feature's shift, fixed at its first scenario of the session: its later
+    scenarios continue where the first left the watermark, so they must not pick another."""
+    return {}
+
+
+@pytest.fixture
+def event_time_shift(
+    request: pytest.FixtureRequest,
+    declaration: Declaration,
+    jobs: Jobs,
+    flink_rest: FlinkRest,
+    event_time_shifts: dict[Path, timedelta],
+) -> timedelta:
+    """How far this scenario's instants move: zero but in an `@event_time` feature whose jobs'
+    event time has already passed its dates."""
+    report = scenario_reports_registry.get(request.node)
+    if request.node.get_closest_marker("event_time") is None or report is None:
+        return timedelta(0)
+    feature = Path(report.scenario.feature.filename)
+    if feature not in event_time_shifts:
+        event_time_shifts[feature] = _shift_for(feature, declaration, jobs, flink_rest)
+    return event_time_shifts[feature]
+
+
+def _shift_for(feature: Path, declaration: Declaration, jobs: Jobs, flink_rest: FlinkRest) -> timedelta:
+    times = FeatureTimes.read(feature.read_text(encoding="utf-8"), declaration.jobs)
+    if times is None or not times.jobs:
+        return timedelta(0)
+    watermarks = [flink_rest.lowest_watermark(jobs.running(name).job_id)[0] for name in times.jobs]
+    bounds = [declaration.jobs[name].env.get("WATERMARK_MAX_AHEAD_MS") for name in times.jobs]
+    return shift_past(
+        times,
+        max((w for w in watermarks if w is not None), default=None),
+        min((int(b) for b in bounds if b is not None), default=None),
+        datetime.now(UTC),
+    )
+
+
 @when(parsers.parse('event time advances to "{instant}" on every partition of "{topic}"'))
-def advance_event_time(instant: str, topic: str, stack: Stack, publisher: Publisher) -> None:
+def advance_event_time(
+    instant: str, topic: str, stack: Stack, publisher: Publisher, run_scope: RunScope
+) -> None:
     declared = stack.declaration
     spec = declared.topics.get(topic)
     if spec is None or spec.event_time_field is None:
@@ -49,7 +99,9 @@ def advance_event_time(instant: str, topic: str, stack: Stack, publisher: Publis
             f'{topic!r} declares no event_time_field in {declared.source}: add `event_time_field = "<the '
             'JSON field your job reads its event time from>"` under its [topics."…"] table'
         )
-    value, headers = event_time_marker(spec.event_time_field, event_instant(instant))
+    value, headers = event_time_marker(
+        spec.event_time_field, run_scope.stored_instant(event_instant(instant))
+    )
     publisher.publish(
         topic,
         [Outgoing(None, value, MARKER_INTENT, partition, headers) for partition in range(spec.partitions)],
@@ -57,9 +109,11 @@ def advance_event_time(instant: str, topic: str, stack: Stack, publisher: Publis
 
 
 @then(parsers.parse('the watermark of "{name}" eventually passes "{instant}"'))
-def watermark_passes(name: str, instant: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any) -> None:
+def watermark_passes(
+    name: str, instant: str, jobs: Jobs, flink_rest: FlinkRest, eventually: Any, run_scope: RunScope
+) -> None:
     job = jobs.running(name)
-    target = event_instant(instant).timestamp() * 1000
+    target = run_scope.stored_instant(event_instant(instant)).timestamp() * 1000
 
     def passed() -> Probe:
         lowest, seen = flink_rest.lowest_watermark(job.job_id)

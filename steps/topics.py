@@ -19,6 +19,7 @@ from typing import Any
 
 from pytest_bdd import parsers, then, when
 
+from fixtures.declaration import Declaration
 from fixtures.diagnostics import Evidence, PublishedRecord
 from fixtures.documents import json_object
 from fixtures.waits import Probe
@@ -48,14 +49,17 @@ def _key_of(fields: dict[str, FieldValue], key_field: str) -> bytes | None:
 
 
 def event_from_row(
-    row: dict[str, str], scope: RunScope, default_event: DefaultEvent, n: int
+    row: dict[str, str], scope: RunScope, default_event: DefaultEvent, n: int, event_time_field: str | None
 ) -> dict[str, FieldValue]:
-    """The default event of this run with the row's cells on top (ids scoped to the run)."""
+    """The default event of this run with the row's cells on top (ids scoped to the run, the event
+    time moved by the scope's shift)."""
     fields = default_event(scope, n)
     for column, cell in row.items():
         value = cell_to_field(cell)
         if isinstance(value, str) and scope.is_scoped(column):
             value = scope.scoped(column, value)
+        elif isinstance(value, str) and column == event_time_field:
+            value = scope.stored_instant_text(value)
         fields[column] = value
     return fields
 
@@ -68,11 +72,15 @@ def publish_events(
     default_event: DefaultEvent,
     publisher: Publisher,
     sequence: Iterator[int],
+    declaration: Declaration,
 ) -> list[Outgoing]:
     _, rows = table_rows(datatable)
+    spec = declaration.topics.get(topic)
     records = []
     for row in rows:
-        fields = event_from_row(row, run_scope, default_event, next(sequence))
+        fields = event_from_row(
+            row, run_scope, default_event, next(sequence), spec.event_time_field if spec else None
+        )
         records.append(Outgoing(_key_of(fields, run_scope.key_column), encode_document(fields)))
     publisher.publish(topic, records)
     return records

@@ -48,7 +48,10 @@ def window_rows(
         table: str, start: str, end: str, columns: list[str], expected: list[dict[str, str]], source: str
     ) -> None:
         __tracebackhide__ = True
-        low, high = event_instant(start), event_instant(end)
+        low, high = (
+            run_scope.stored_instant(event_instant(start)),
+            run_scope.stored_instant(event_instant(end)),
+        )
         known = table_columns(iceberg_catalog, table)
         unknown = [c for c in [WINDOW_START, *columns] if known and c not in known]
         assert not unknown, f"the table {table} has no column {', '.join(unknown)}; it has {', '.join(known)}"

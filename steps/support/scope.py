@@ -7,18 +7,24 @@ rows among everyone else's, and the feature files still read `ord-1` and `usr-al
 - UUID columns (`event_id`): a label such as `e-1` becomes a UUID derived from the run id and the
   label: the same label gives the same UUID within a run (that is how a feature says "the same
   event"), and never the same UUID in another run.
+- Instants (`@event_time` features): every instant the feature writes moves by the scope's event
+  time shift, zero unless the jobs' event time had already passed the feature's dates
+  (steps/support/event_clock.py); a stored instant is shown shifted back.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 DEFAULT_PREFIXES: Mapping[str, str] = {"order_id": "ord-", "user_id": "usr-"}
 DEFAULT_UUID_COLUMNS: tuple[str, ...] = ("event_id",)
 MARKER_LABEL = "settle-"  # ids of the marker events `settle` publishes (never asserted on)
 _NAMESPACE = uuid.UUID("6f0a54b4-6e3a-4a2f-9a59-0d1a1b0e7a11")
+_DATE_FIRST = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?P<rest>T.*)", re.DOTALL)
 
 
 @dataclass
@@ -26,6 +32,7 @@ class RunScope:
     run_id: str
     prefixes: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
     uuid_columns: tuple[str, ...] = DEFAULT_UUID_COLUMNS
+    event_time_shift: timedelta = timedelta(0)
     _labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
@@ -73,6 +80,28 @@ class RunScope:
 
     def owns(self, column: str, stored: object) -> bool:
         return isinstance(stored, str) and stored.startswith(self.run_prefix(self._base(column)))
+
+    def stored_instant(self, written: datetime) -> datetime:
+        """An instant the feature writes, as this scenario publishes, awaits and expects it."""
+        return written + self.event_time_shift
+
+    def written_instant(self, stored: datetime) -> datetime:
+        return stored - self.event_time_shift
+
+    def written_date(self, stored: date) -> date:
+        return stored - timedelta(days=self.event_time_shift.days)
+
+    def stored_instant_text(self, written: str) -> str:
+        """An instant published as text: only its date moves (the shift is whole days), so the
+        offset, precision and form stay as written; text that is not an instant stays as it is."""
+        shape = _DATE_FIRST.fullmatch(written)
+        if not self.event_time_shift or shape is None:
+            return written
+        try:
+            day = date.fromisoformat(shape["date"])
+        except ValueError:
+            return written
+        return f"{day + timedelta(days=self.event_time_shift.days):%Y-%m-%d}{shape['rest']}"
 
     @property
     def marker_prefix(self) -> str:

@@ -136,9 +136,9 @@ def show(value: Any, column: str, scope: RunScope) -> str:
     if isinstance(value, datetime):
         from producer.contract import format_event_time
 
-        return format_event_time(value if value.tzinfo else value.replace(tzinfo=UTC))
+        return format_event_time(scope.written_instant(value if value.tzinfo else value.replace(tzinfo=UTC)))
     if isinstance(value, date):
-        return value.isoformat()
+        return scope.written_date(value).isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -155,11 +155,13 @@ def cell_matches(expected: str, found: Any, column: str, scope: RunScope) -> boo
         return False
     if isinstance(found, datetime):
         try:
-            return parse_instant(expected) == (found if found.tzinfo else found.replace(tzinfo=UTC))
+            return scope.stored_instant(parse_instant(expected)) == (
+                found if found.tzinfo else found.replace(tzinfo=UTC)
+            )
         except ValueError:
             return False
     if isinstance(found, date):
-        return expected.strip() == found.isoformat()
+        return expected.strip() == scope.written_date(found).isoformat()
     if isinstance(found, Decimal):
         return expected.strip() == str(found)  # exact text: 0.10 is not 0.1
     if isinstance(found, bool):

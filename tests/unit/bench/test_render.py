@@ -59,6 +59,24 @@ def test_a_block_without_its_results_file_fails_the_check(tmp_path: Path) -> Non
         render.check(readme, repo)
 
 
+def test_a_block_of_two_results_files_renders_both_and_checks_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, readme = _repo_with(tmp_path)
+    monkeypatch.setattr(render, "REPO", repo)  # the block names its files from the repo's root
+    second = repo / "bench/results/2026-12-01-sample-host.json"
+    shutil.copy(SAMPLE, second)
+    readme_file = repo / "README.md"
+    readme_file.write_text(readme)
+    render.render_into(readme_file, [repo / "bench/results/2026-11-30-sample-host.json", second])
+    both = readme_file.read_text()
+    assert both.count("| publish | 200,000 | 150,000 | acks=all |") == 2
+    assert render.check(both, repo) == repo / "bench/results/2026-11-30-sample-host.json"
+    second.unlink()
+    with pytest.raises(render.StaleBlock, match=r"2026-12-01-sample-host\.json, which does not exist"):
+        render.check(both, repo)
+
+
 def test_the_readme_block_is_what_its_results_file_renders() -> None:
     readme = (render.REPO / "README.md").read_text()
     render.check(readme)
