@@ -20,7 +20,7 @@ from rich.table import Table as RichTable
 from bench import render as rendering
 from bench.machine import machine
 from bench.results import RESULTS_DIR, Results, Section, Table, latest
-from bench.sections import alerts, boot, latency, producer, scenario, throughput
+from bench.sections import alerts, boot, latency, producer, scenario, throughput, warm_suite
 from fixtures.local.stack import LocalProcessStack
 from fixtures.process import rss_mb
 
@@ -37,6 +37,7 @@ class Name(StrEnum):
     latency = "latency"
     alerts = "alerts"
     scenario = "scenario"
+    warm_suite = "warm_suite"
     boot = "boot"
 
 
@@ -146,6 +147,7 @@ def _plan(
         Name.latency: lambda: [latency.section(stack, intervals_ms, o["rate"], o["seconds"])],
         Name.alerts: lambda: [alerts.section(stack, intervals_ms, o["rate"], o["seconds"])],
         Name.scenario: lambda: [scenario.section(stack)],
+        Name.warm_suite: lambda: [warm_suite.section(stack)],
         Name.boot: lambda: [boot.section(stack, peaks_at_boot)],  # last: peak RSS over the whole bench
     }
     return [(str(name), steps[name]) for name in chosen]

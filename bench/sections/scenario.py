@@ -23,10 +23,12 @@ GOAL_SECONDS = 5.0  # issue 17: one scenario against a warm stack under 5 s
 PASSED = re.compile(r"(\d+) passed.* in ([\d.]+)s")
 
 
-def one_run(stack: LocalProcessStack) -> tuple[float, float | None, bool]:
-    """Wall seconds, pytest's own seconds, and whether exactly the one scenario passed."""
+def timed_pytest(
+    stack: LocalProcessStack, selection: list[str], timeout: float
+) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """`pytest features` attached to the bench's stack with its jobs reused, and its wall seconds."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "features"]
-    command += ["--stack=external", "--job=reuse", "-k", SCENARIO]
+    command += ["--stack=external", "--job=reuse", *selection]
     started = time.monotonic()
     done = subprocess.run(
         command,
@@ -35,9 +37,14 @@ def one_run(stack: LocalProcessStack) -> tuple[float, float | None, bool]:
         capture_output=True,
         text=True,
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
-    wall = time.monotonic() - started
+    return time.monotonic() - started, done
+
+
+def one_run(stack: LocalProcessStack) -> tuple[float, float | None, bool]:
+    """Wall seconds, pytest's own seconds, and whether exactly the one scenario passed."""
+    wall, done = timed_pytest(stack, ["-k", SCENARIO], timeout=300)
     count, inside = pytest_outcome(done.stdout)
     return wall, inside, done.returncode == 0 and count == 1
 
