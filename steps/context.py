@@ -41,6 +41,11 @@ def run_scoped_columns() -> Mapping[str, str]:
 def run_scope(
     evidence: Evidence, run_scoped_columns: Mapping[str, str], event_time_shift: timedelta
 ) -> RunScope:
+    if event_time_shift:
+        evidence.notes.append(
+            f"event time: every instant of this feature is published, awaited and expected {event_time_shift.days} "
+            "days later than written, as the jobs' event time had already passed its dates (steps/support/event_clock.py)"
+        )
     return RunScope(evidence.run_id, run_scoped_columns, event_time_shift=event_time_shift)
 
 

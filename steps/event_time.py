@@ -28,6 +28,7 @@ from pytest_bdd.reporting import scenario_reports_registry
 
 from fixtures.declaration import Declaration
 from fixtures.flink_rest import FlinkRest
+from fixtures.pytest_options import say
 from fixtures.pytest_stack import Jobs
 from fixtures.stack import Stack
 from fixtures.waits import Probe
@@ -70,7 +71,12 @@ def event_time_shift(
         return timedelta(0)
     feature = Path(report.scenario.feature.filename)
     if feature not in event_time_shifts:
-        event_time_shifts[feature] = _shift_for(feature, declaration, jobs, flink_rest)
+        event_time_shifts[feature] = shift = _shift_for(feature, declaration, jobs, flink_rest)
+        if shift:
+            say(
+                request.config,
+                f"orderflow: {feature.name}: its instants move {shift.days} days ahead (its jobs had passed them)",
+            )
     return event_time_shifts[feature]
 
 
