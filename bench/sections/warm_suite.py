@@ -28,8 +28,8 @@ def outcome(stdout: str) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in ("passed", "failed", "error", "skipped")}
 
 
-def one_run(stack: LocalProcessStack, workers: int) -> tuple[float, dict[str, int]]:
-    wall, done = timed_pytest(stack, ["-m", SELECT, "-n", str(workers)], timeout=1800)
+def one_run(stack: LocalProcessStack, workers: int, select: str = SELECT) -> tuple[float, dict[str, int]]:
+    wall, done = timed_pytest(stack, ["-m", select, "-n", str(workers)], timeout=1800)
     return wall, outcome(done.stdout)
 
 
@@ -44,9 +44,14 @@ def section(stack: LocalProcessStack) -> Section:
         walls[workers] = round(wall, 1)
         rows.append([len(rows), workers, walls[workers], *counts.values()])
     best = min(walls, key=walls.__getitem__)
+    # Where the rest of the time goes: the @event_time features alone (one worker, in file order,
+    # as within the suite), and the scenarios that may run beside each other.
+    for select, workers in ((f"{SELECT} and event_time", 1), (f"{SELECT} and not event_time", best)):
+        wall, counts = one_run(stack, workers, select)
+        rows.append([f"only: {select}", workers, round(wall, 1), *counts.values()])
     clean = all(row[3] and row[4] == 0 and row[5] == 0 for row in rows)  # type: ignore[operator]
     table = Table(
-        title=f'The non-fault suite against a warm stack: -m "{SELECT}", every declared job running',
+        title=f'The non-fault suite against a warm stack: -m "{SELECT}", every declared job running, then its two parts',
         columns=["run", "-n", "wall (s)", "passed", "failed", "errors", "skipped"],
         rows=rows,  # type: ignore[arg-type]
         notes=[
