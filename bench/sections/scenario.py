@@ -20,7 +20,8 @@ from fixtures.local.stack import LocalProcessStack
 SCENARIO = "a_valid_order_appears_in_the_table_exactly_as_published"
 RUNS = 5
 GOAL_SECONDS = 5.0  # issue 17: one scenario against a warm stack under 5 s
-PASSED = re.compile(r"(\d+) passed.* in ([\d.]+)s")
+COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped)")
+SECONDS = re.compile(r" in ([\d.]+)s")
 
 
 def timed_pytest(
@@ -49,11 +50,23 @@ def one_run(stack: LocalProcessStack) -> tuple[float, float | None, bool]:
     return wall, inside, done.returncode == 0 and count == 1
 
 
+def pytest_counts(stdout: str) -> dict[str, int]:
+    """passed / failed / error / skipped, from pytest's last line (zeros when it has no summary)."""
+    counts = {
+        kind.removesuffix("s") if kind == "errors" else kind: int(n)
+        for n, kind in COUNT.findall(_last_line(stdout))
+    }
+    return {kind: counts.get(kind, 0) for kind in ("passed", "failed", "error", "skipped")}
+
+
 def pytest_outcome(stdout: str) -> tuple[int, float | None]:
-    """How many passed and in how many seconds, from pytest's last line (0, None: not found)."""
-    last = stdout.strip().splitlines()[-1] if stdout.strip() else ""
-    found = PASSED.search(last)
-    return (int(found[1]), float(found[2])) if found else (0, None)
+    """How many passed and in how many seconds, from pytest's last line (0, None: none passed)."""
+    passed, seconds = pytest_counts(stdout)["passed"], SECONDS.search(_last_line(stdout))
+    return (passed, float(seconds[1])) if passed and seconds else (0, None)
+
+
+def _last_line(stdout: str) -> str:
+    return stdout.strip().splitlines()[-1] if stdout.strip() else ""
 
 
 def section(stack: LocalProcessStack) -> Section:

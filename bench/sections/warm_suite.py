@@ -9,28 +9,18 @@ whose event time earlier runs have moved on, which the `@event_time` features fo
 
 from __future__ import annotations
 
-import re
-
 from bench.results import Section, Table
-from bench.sections.scenario import timed_pytest
+from bench.sections.scenario import pytest_counts, timed_pytest
 from fixtures.local.stack import LocalProcessStack
 
 WORKERS = (1, 2, 4)
 GOAL_SECONDS = 60.0  # issue 17: the whole non-fault suite on a warm stack
 SELECT = "not fault"
-COUNTS = re.compile(r"(\d+) (passed|failed|error|errors|skipped)")
-
-
-def outcome(stdout: str) -> dict[str, int]:
-    """passed / failed / error / skipped counts from pytest's last line."""
-    last = stdout.strip().splitlines()[-1] if stdout.strip() else ""
-    counts = {kind.rstrip("s") if kind == "errors" else kind: int(n) for n, kind in COUNTS.findall(last)}
-    return {kind: counts.get(kind, 0) for kind in ("passed", "failed", "error", "skipped")}
 
 
 def one_run(stack: LocalProcessStack, workers: int, select: str = SELECT) -> tuple[float, dict[str, int]]:
     wall, done = timed_pytest(stack, ["-m", select, "-n", str(workers)], timeout=1800)
-    return wall, outcome(done.stdout)
+    return wall, pytest_counts(done.stdout)
 
 
 def section(stack: LocalProcessStack) -> Section:

@@ -1,8 +1,8 @@
-"""bench/sections/warm_suite.py reads pytest's last line: a failure is counted, never taken as a pass."""
+"""The benches read pytest's last line (bench/sections/scenario.py): a failure is counted, never taken as a pass."""
 
 from __future__ import annotations
 
-from bench.sections.warm_suite import outcome
+from bench.sections.scenario import pytest_counts as outcome
 
 
 def test_counts_come_from_pytests_last_line() -> None:
