@@ -31,9 +31,6 @@ from steps.support.tables import own_rows
 from steps.support.values import parse_instant, table_rows
 
 Alert = tuple[str, ...]
-# A transactional topic: its commit markers take offsets no consumer sees, so a read of it always
-# waits out its poll timeout at the end; a short one keeps each look quick.
-TOPIC_POLL_SECONDS = 3.0
 WINDOW = "window_"  # the columns of an alert's event-time window: instants
 
 
@@ -89,9 +86,7 @@ class Alerts:
 
     def on_topic(self) -> list[dict[str, Any]]:
         prefix = self.scope.run_prefix("user_id")
-        documents = (
-            json_object(r.value) for r in read_topic(self.bootstrap, self.topic, timeout=TOPIC_POLL_SECONDS)
-        )
+        documents = (json_object(r.value) for r in read_topic(self.bootstrap, self.topic))
         return [d for d in documents if d is not None and str(d.get("user_id", "")).startswith(prefix)]
 
     def in_table(self) -> list[dict[str, Any]]:
