@@ -39,6 +39,7 @@ from steps.support.scope import RunScope
 from steps.support.values import parse_instant
 
 MARKER_INTENT = "event-time marker"
+WATERMARK_POLL_S = 0.25
 
 
 def event_instant(text: str) -> datetime:
@@ -125,4 +126,6 @@ def watermark_passes(
         lowest, seen = flink_rest.lowest_watermark(job.job_id)
         return Probe(lowest is not None and lowest >= target, seen)
 
-    eventually(f"the watermark of {name} to pass {instant}", passed)
+    # Two REST reads, refreshed by Flink every 500 ms (metrics.fetcher.update-interval): cheap enough
+    # to repeat at a fixed pace, and the watermark can pass any moment.
+    eventually(f"the watermark of {name} to pass {instant}", passed, interval=WATERMARK_POLL_S)
