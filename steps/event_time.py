@@ -33,7 +33,7 @@ from fixtures.pytest_stack import Jobs
 from fixtures.stack import Stack
 from fixtures.waits import Probe
 from producer.markers import event_time_marker
-from steps.support.event_clock import FeatureTimes, shift_past
+from steps.support.event_clock import WEEK, FeatureTimes, shift_past
 from steps.support.kafka import Outgoing, Publisher
 from steps.support.scope import RunScope
 from steps.support.values import parse_instant
@@ -66,7 +66,8 @@ def event_time_shift(
     event_time_shifts: dict[Path, timedelta],
 ) -> timedelta:
     """How far this scenario's instants move: zero but in an `@event_time` feature whose jobs'
-    event time has already passed its dates."""
+    event time has already passed its dates, or whose dates are not yet beyond the horizons of
+    the jobs whose features run beside it (steps/support/event_clock.py)."""
     report = scenario_reports_registry.get(request.node)
     if request.node.get_closest_marker("event_time") is None or report is None:
         return timedelta(0)
@@ -76,22 +77,27 @@ def event_time_shift(
         if shift:
             say(
                 request.config,
-                f"orderflow: {feature.name}: its instants move {shift.days} days ahead (its jobs had passed them)",
+                f"orderflow: {feature.name}: its instants move {shift.days} days ahead "
+                "(past its jobs' event time, and beyond the horizons of the jobs that run beside them)",
             )
     return event_time_shifts[feature]
 
 
 def _shift_for(feature: Path, declaration: Declaration, jobs: Jobs, flink_rest: FlinkRest) -> timedelta:
-    times = FeatureTimes.read(feature.read_text(encoding="utf-8"), declaration.jobs)
+    text = feature.read_text(encoding="utf-8")
+    times = FeatureTimes.read(text, declaration.named_in(text))
     if times is None or not times.jobs:
         return timedelta(0)
     watermarks = [flink_rest.lowest_watermark(jobs.running(name).job_id)[0] for name in times.jobs]
-    bounds = [declaration.jobs[name].env.get("WATERMARK_MAX_AHEAD_MS") for name in times.jobs]
+    tier = declaration.event_time_tier(text)
+    below = [] if tier is None else declaration.horizons_below(tier)
+    now = datetime.now(UTC)
     return shift_past(
         times,
         max((w for w in watermarks if w is not None), default=None),
-        min((int(b) for b in bounds if b is not None), default=None),
-        datetime.now(UTC),
+        tier,
+        now,
+        floor=now + timedelta(milliseconds=below[-1]) + WEEK if below else None,
     )
 
 

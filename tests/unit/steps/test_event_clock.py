@@ -4,9 +4,11 @@ re-run on a warm stack moves whole weeks past the jobs' watermark, and reads as 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from fixtures.declaration import load_declaration
 from steps.support.event_clock import WEEK, EventTimeExhausted, FeatureTimes, shift_past
 from steps.support.scope import RunScope
 from steps.support.values import cell_matches, show
@@ -26,6 +28,7 @@ Feature: segments
     And event time advances to "2029-05-02T10:00:05Z" on every partition of "orders.created.v1"
 """
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[3]
 FOUR_YEARS_MS = 4 * 365 * 24 * 3600 * 1000
 
 
@@ -34,7 +37,8 @@ def _ms(moment: datetime) -> int:
 
 
 def test_a_feature_reads_as_its_span_and_the_declared_jobs_it_names() -> None:
-    times = FeatureTimes.read(FEATURE, ["order_ingest_job", "customer_segments_job"])
+    declaration = load_declaration(REPO / "orderflow.toml")
+    times = FeatureTimes.read(FEATURE, declaration.named_in(FEATURE))
     assert times == FeatureTimes(
         earliest=datetime(2029, 1, 8, 10, tzinfo=UTC),
         latest=datetime(2029, 5, 2, 10, 0, 5, tzinfo=UTC),
@@ -72,6 +76,47 @@ def test_a_shift_beyond_the_jobs_max_ahead_is_refused_with_what_to_do() -> None:
         EventTimeExhausted, match=r"customer_segments_job: event time is at 2029-05-02.*submit --fresh"
     ):
         shift_past(times, _ms(datetime(2029, 5, 2, tzinfo=UTC)), two_years_ms, NOW)
+
+
+def test_a_feature_starts_at_its_tiers_floor_in_whole_weeks() -> None:
+    times = FeatureTimes.read(FEATURE, ["customer_segments_job"])
+    assert times is not None
+    assert shift_past(times, None, FOUR_YEARS_MS, NOW, floor=datetime(2029, 1, 1, tzinfo=UTC)) == timedelta(0)
+    floor = datetime(2029, 3, 1, tzinfo=UTC)
+    shift = shift_past(times, None, FOUR_YEARS_MS, NOW, floor=floor)
+    assert shift % WEEK == timedelta(0)
+    assert floor <= times.earliest + shift < floor + WEEK
+    # the watermark asks for more: the larger shift wins
+    watermark = datetime(2029, 6, 1, tzinfo=UTC)
+    shift = shift_past(times, _ms(watermark), FOUR_YEARS_MS, NOW, floor=floor)
+    assert times.earliest + shift > watermark + WEEK
+
+
+def test_the_declared_horizons_make_the_tiers_of_the_features() -> None:
+    declaration = load_declaration(REPO / "orderflow.toml")
+    tiers = {
+        feature.name: declaration.event_time_tier(feature.read_text(encoding="utf-8"))
+        for feature in sorted((REPO / "features").glob("*.feature"))
+        if feature.read_text(encoding="utf-8").startswith("@event_time")
+    }
+    alerts, sales, segments = (
+        tiers["order_alerts.feature"],
+        tiers["sales_metrics.feature"],
+        tiers["customer_segments.feature"],
+    )
+    assert alerts is not None and sales is not None and segments is not None
+    assert alerts < sales < segments  # three tiers: the three features run side by side
+    assert declaration.horizons_below(segments) == [alerts, sales]
+    assert declaration.horizons_below(alerts) == []
+    # Each feature as written lies beyond the tiers below it and within its own, from NOW:
+    # a fresh stack moves none of them.
+    for name, tier in tiers.items():
+        text = (REPO / "features" / name).read_text(encoding="utf-8")
+        times = FeatureTimes.read(text, declaration.named_in(text))
+        assert times is not None and tier is not None
+        below = declaration.horizons_below(tier)
+        floor = NOW + timedelta(milliseconds=below[-1]) + WEEK if below else None
+        assert shift_past(times, None, tier, NOW, floor=floor) == timedelta(0), name
 
 
 def test_the_scope_moves_written_instants_and_shows_stored_ones_as_written() -> None:
