@@ -113,7 +113,7 @@ def run(
             "wall: the shell's view of one full run, from a clean stack: boot, every job's submission, "
             "every scenario, the stack stopped; runs one after the other on the same machine",
             "workers share one stack; @fault scenarios run alone; the @event_time features run in one "
-            "worker in file order (fixtures/pytest_parallel.py)",
+            "worker per event-time tier, in file order (fixtures/pytest_parallel.py)",
         ],
     )
     results.sections.append(Section(name="Suite", tables=[table]))
