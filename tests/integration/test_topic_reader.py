@@ -1,11 +1,12 @@
 """fixtures/topics.read_to_ends against a real broker, on a transactional topic like the ones a
 Flink exactly-once sink writes: committed records only, and the read ends at the partitions' ends
 (past commit markers and aborted records, short of an open transaction) instead of waiting for
-the broker to go quiet."""
+the broker to go quiet; and a read from an instant on, by the broker's timestamp index."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from confluent_kafka import Producer
@@ -62,3 +63,20 @@ def test_a_read_stops_at_the_ends_of_a_transactional_topic(kafka_bootstrap: str)
     tails, reached = read_to_ends(kafka_bootstrap, topic, last=2, timeout=30.0)
     assert reached
     assert {r.partition: (r.value or b"").decode() for r in tails} == {0: "open-0", 1: "open-1"}
+
+
+def test_a_read_since_an_instant_starts_at_the_records_stored_from_then_on(kafka_bootstrap: str) -> None:
+    topic = f"reader-since-{uuid.uuid4().hex[:8]}"
+    ensure_topic(kafka_bootstrap, topic, partitions=2)
+    start = datetime.now(UTC) - timedelta(hours=1)
+    writer = Producer({"bootstrap.servers": kafka_bootstrap})
+    for minute, value in ((0, "before-0"), (0, "before-1"), (30, "after-0"), (30, "after-1")):
+        stamp = int((start + timedelta(minutes=minute)).timestamp() * 1000)
+        writer.produce(topic, value=value.encode(), partition=int(value[-1]), timestamp=stamp)
+    writer.flush(30)
+
+    records, reached = read_to_ends(kafka_bootstrap, topic, since=start + timedelta(minutes=10), timeout=30.0)
+    assert reached
+    assert sorted((r.value or b"").decode() for r in records) == ["after-0", "after-1"]
+    later, reached = read_to_ends(kafka_bootstrap, topic, since=start + timedelta(minutes=40), timeout=30.0)
+    assert reached and later == []
