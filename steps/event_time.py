@@ -33,7 +33,7 @@ from fixtures.pytest_stack import Jobs
 from fixtures.stack import Stack
 from fixtures.waits import Probe
 from producer.markers import event_time_marker
-from steps.support.event_clock import WEEK, FeatureTimes, shift_past
+from steps.support.event_clock import FeatureTimes, shift_past, tier_floor
 from steps.support.kafka import Outgoing, Publisher
 from steps.support.scope import RunScope
 from steps.support.values import parse_instant
@@ -97,7 +97,7 @@ def _shift_for(feature: Path, declaration: Declaration, jobs: Jobs, flink_rest: 
         max((w for w in watermarks if w is not None), default=None),
         tier,
         now,
-        floor=now + timedelta(milliseconds=below[-1]) + WEEK if below else None,
+        floor=tier_floor(below, now),
     )
 
 

@@ -56,6 +56,12 @@ class FeatureTimes:
         return cls(min(instants), max(instants), tuple(named_jobs))
 
 
+def tier_floor(horizons_below: list[int], now: datetime) -> datetime | None:
+    """Where a feature's tier starts: a week beyond the longest of the shorter horizons, from now
+    (None for the lowest tier)."""
+    return now + timedelta(milliseconds=max(horizons_below)) + WEEK if horizons_below else None
+
+
 def shift_past(
     times: FeatureTimes,
     watermark_ms: int | None,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.declaration import load_declaration
-from steps.support.event_clock import WEEK, EventTimeExhausted, FeatureTimes, shift_past
+from steps.support.event_clock import WEEK, EventTimeExhausted, FeatureTimes, shift_past, tier_floor
 from steps.support.scope import RunScope
 from steps.support.values import cell_matches, show
 
@@ -115,8 +115,7 @@ def test_the_declared_horizons_make_the_tiers_of_the_features() -> None:
         times = FeatureTimes.read(text, declaration.named_in(text))
         assert times is not None and tier is not None
         below = declaration.horizons_below(tier)
-        floor = NOW + timedelta(milliseconds=below[-1]) + WEEK if below else None
-        assert shift_past(times, None, tier, NOW, floor=floor) == timedelta(0), name
+        assert shift_past(times, None, tier, NOW, floor=tier_floor(below, NOW)) == timedelta(0), name
 
 
 def test_the_scope_moves_written_instants_and_shows_stored_ones_as_written() -> None:
