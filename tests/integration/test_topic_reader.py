@@ -25,7 +25,7 @@ def _transactional(bootstrap: str) -> Producer:
 
 
 def _in_transaction(producer: Producer, topic: str, values: list[str], *, commit: bool | None) -> None:
-    """commit: True commits, False aborts, None leaves the transaction open."""
+    """Each value to the partition its last digit names. commit: True commits, False aborts, None leaves the transaction open."""
     producer.begin_transaction()
     for value in values:
         producer.produce(topic, key=value.encode(), value=value.encode(), partition=int(value[-1]) % 2)
@@ -38,7 +38,8 @@ def _in_transaction(producer: Producer, topic: str, values: list[str], *, commit
 
 def test_a_read_stops_at_the_ends_of_a_transactional_topic(kafka_bootstrap: str) -> None:
     topic = f"reader-test-{uuid.uuid4().hex[:8]}"
-    ensure_topic(kafka_bootstrap, topic, partitions=2)
+    # Partition 2 stays empty: a read must not wait for a record to reach it.
+    ensure_topic(kafka_bootstrap, topic, partitions=3)
     writer = _transactional(kafka_bootstrap)
     _in_transaction(writer, topic, ["committed-0", "committed-1", "committed-2"], commit=True)
     _in_transaction(writer, topic, ["aborted-0", "aborted-1"], commit=False)
@@ -63,6 +64,9 @@ def test_a_read_stops_at_the_ends_of_a_transactional_topic(kafka_bootstrap: str)
     tails, reached = read_to_ends(kafka_bootstrap, topic, last=2, timeout=30.0)
     assert reached
     assert {r.partition: (r.value or b"").decode() for r in tails} == {0: "open-0", 1: "open-1"}
+    # More offsets than a partition holds: from its first one.
+    everything, reached = read_to_ends(kafka_bootstrap, topic, last=1000, timeout=30.0)
+    assert reached and len(everything) == 5
 
 
 def test_a_read_since_an_instant_starts_at_the_records_stored_from_then_on(kafka_bootstrap: str) -> None:
