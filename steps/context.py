@@ -188,7 +188,9 @@ def settle(
             reads = set(declared.job(handle.name).reads)
             ends = last_offsets([(r.topic, r.partition, r.offset) for r in published if r.topic in reads])
             if ends:
-                probes.append(JobProgress(handle.name, handle.job_id, ends, flink_rest))
+                probes.append(
+                    JobProgress(handle.name, handle.job_id, ends, flink_rest, ask_for_checkpoints=True)
+                )
         if probes:
             eventually(
                 f"{', '.join(p.name for p in probes)} to commit everything this scenario published",
