@@ -40,7 +40,10 @@ def timed_pytest(
         check=False,
         timeout=timeout,
     )
-    return time.monotonic() - started, done
+    wall = time.monotonic() - started
+    # One line per run: a warm-suite section is minutes of runs that print nothing else.
+    print(f"  pytest {' '.join(selection)}: {wall:.1f} s, {_last_line(done.stdout)[-80:]}", file=sys.stderr)
+    return wall, done
 
 
 def one_run(stack: LocalProcessStack) -> tuple[float, float | None, bool]:
