@@ -21,6 +21,7 @@ from pipeline.config import JobConfig
 from pipeline.jvm_functions import register_java_functions
 from pipeline.order_ingest_job import _with_options, catalog_ddl, create_environment
 from pipeline.order_ingest_job import source_ddl as ingest_source_ddl
+from pipeline.start_offsets import pin_latest
 from pipeline.udfs import CHECKED_COLUMNS, checked_columns_sql, make_check_order
 from producer.markers import not_a_marker_sql
 
@@ -120,6 +121,9 @@ def main() -> None:
         table,
         ", ".join(rules.enabled()),
     )
+    # A new group starts at the latest offset (source_ddl), resolved now rather than at the
+    # reader's first fetch: the orders of a scenario published as the job starts are read.
+    pin_latest(config, log)
     t_env = create_environment(config)
     # create_environment is the ingest job's: this job's own name, and no object reuse (the OVER
     # windows keep rows in state; the ingest job's reasoning for reuse does not cover them).

@@ -69,6 +69,11 @@ def start_reading(job_name: str, reader: SalesMetricsConfig, log: logging.Logger
         config.group_id,
         reader.offset_reset,
     )
-    latest = reader.offset_reset == "latest" and config.starting_offsets == "group-offsets"
-    if latest and (pinned := commit_end_offsets_of_new_group(config)):
+    if reader.offset_reset == "latest":
+        pin_latest(config, log)
+
+
+def pin_latest(config: JobConfig, log: logging.Logger) -> None:
+    """For a job whose new group starts at the latest offset: make that the end offsets now."""
+    if config.starting_offsets == "group-offsets" and (pinned := commit_end_offsets_of_new_group(config)):
         log.info("new group %s starts at the end offsets %s", config.group_id, pinned)
